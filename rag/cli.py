@@ -125,3 +125,53 @@ def bench_cmd(index_dir, embedder, quick, questions, out, paths) -> None:
     settings = _settings(index_dir=index_dir, embedder=embedder)
     paths = list(paths) or [Path(p) for p in settings.default_sources]
     click.echo(run_bench(settings, paths, questions, out, quick))
+
+
+@main.command("ask")
+@click.argument("question")
+@index_option
+@embedder_option
+@click.option("--llm", default=None, help="Model: qwen2.5-coder-1.5b (default), qwen2.5-coder-0.5b, a .gguf path, "
+                                          "transformers:<id>[#file.gguf] or openai:<model>.")
+@click.option("--k", "k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve (default 5).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming.")
+@reports_errors
+def ask_cmd(question, index_dir, embedder, llm, k, as_json) -> None:
+    """Answer QUESTION from the indexed articles, citing the passages used."""
+    from .pipeline import Pipeline
+    from .retrieval import check_question
+
+    settings = _settings(index_dir=index_dir, embedder=embedder, llm=llm, k=k)
+    check_question(question, settings.max_question_chars)  # fail before loading anything
+    pipeline = Pipeline(settings, progress=not as_json)
+    if as_json:
+        click.echo(json.dumps(pipeline.ask(question).to_dict(), ensure_ascii=False, indent=1))
+        return
+    answer, streamed = None, []
+    for event in pipeline.stream(question):
+        if event.kind == "token":
+            streamed.append(event.data)
+            click.echo(event.data, nl=False)
+        elif event.kind == "answer":
+            answer = event.data
+    click.echo()
+    if not answer.refused and answer.answer != "".join(streamed).strip():
+        click.echo(f"with citations checked: {answer.answer}")
+    print_sources(answer)
+
+
+def print_sources(answer) -> None:
+    """The sources block under a streamed answer: each citation's article and evidence sentence."""
+    if answer.refused:
+        click.echo(f"(no answer: {answer.refusal_reason})")
+        return
+    click.echo("sources:")
+    for c in answer.citations:
+        meta = " · ".join(p for p in (c.title, c.source, c.date) if p)
+        note = "  (citation added: this passage holds the figure)" if c.added else ""
+        click.echo(f"[{c.n}] {meta} — {c.doc_id}{note}")
+        click.echo(f"    「{c.evidence}」")
+    if answer.verified:
+        click.echo("verified: every figure in the answer appears in its cited passage.")
+    else:
+        click.echo(f"warning: not found in any passage: {', '.join(answer.unverified)}; check before use.")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import SettingsError
+from .models import default_cache
 
 ENV_PREFIX = "RAG_"
 
@@ -47,6 +48,33 @@ class Settings:
     # Added to (match) or subtracted from (mismatch) the fused score when the question names a
     # year or a period; in units of a rank-1 RRF contribution, 1 / (rrf_k + 1).
     period_weight: float = 1.0
+    # Below this cosine similarity of the best passage the question is off-topic and the model is
+    # not asked. Calibrated on eval/questions (eval/README.md): midway between the best off-topic
+    # and the worst answerable question, per question script (cross-lingual scores run lower).
+    min_relevance: float = 0.867
+    min_relevance_latin: float = 0.748
+    # Share of the question's content words that the best retrieved passage must contain (Chinese
+    # questions); calibrated the same way: answerable questions >= 0.83, unanswerable <= 0.5.
+    min_term_coverage: float = 0.67
+    # Language model: a packaged name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b), a .gguf path,
+    # transformers:<id or folder>[#file.gguf] or openai:<model> (see generators.py).
+    llm: str = "qwen2.5-coder-1.5b"
+    # Prompt budget for the passages, in model tokens; passages are kept best first until it is spent.
+    context_budget_tokens: int = 700
+    # Longest answer, in tokens; answers are meant to be a sentence or two.
+    max_answer_tokens: int = 160
+    # llama.cpp context window and threads (0 = all cores).
+    llm_context_tokens: int = 4096
+    llm_threads: int = 0
+    # transformers (and llama.cpp GPU offload): "auto" uses a GPU when there is one; dtype for transformers.
+    device: str = "auto"
+    dtype: str = "auto"
+    # OpenAI-compatible servers: base URL, the variable that holds the API key, request timeout.
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_api_key_env: str = "OPENAI_API_KEY"
+    llm_timeout_s: float = 120.0
+    # Where packaged models are assembled (about 1.6 GB for both).
+    model_cache: Path = field(default_factory=default_cache)
     # Files larger than this are skipped with a reason instead of read.
     max_file_mb: float = 20.0
     # Questions longer than this are refused with a one-line error.
@@ -86,7 +114,10 @@ class Settings:
             raise SettingsError(f"chunk_size must be at least 20 characters, got {self.chunk_size}")
         if not 0 <= self.chunk_overlap < self.chunk_size:
             raise SettingsError(f"chunk_overlap must be in [0, chunk_size), got {self.chunk_overlap}")
-        for name in ("k", "candidates", "embed_batch_size", "rrf_k", "max_question_chars"):
+        if self.dtype not in ("auto", "float32", "float16", "bfloat16"):
+            raise SettingsError(f"dtype must be auto, float32, float16 or bfloat16, got '{self.dtype}'")
+        for name in ("k", "candidates", "embed_batch_size", "rrf_k", "max_question_chars", "context_budget_tokens",
+                     "max_answer_tokens", "llm_context_tokens"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
 

@@ -94,3 +94,41 @@ class Skipped:
 class IngestResult:
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int               # the [n] marker in the answer
+    doc_id: str
+    chunk_id: str
+    title: str
+    date: str
+    source: str
+    text: str            # the passage, original script
+    evidence: str        # the sentence of the passage that holds the cited figure (or best matches the claim)
+    added: bool = False  # True when the pipeline added it because the model's own [n] did not back a figure
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    verified: bool                       # every number in the answer appears in a cited passage (or the question)
+    citations: list[Citation]
+    retrieved: list[Hit]
+    timings: dict[str, float | None]     # retrieve_s, ttft_s, total_s
+    model: str
+    refusal_reason: str | None = None    # why the answer is a refusal (the model's own, or a retrieval check)
+    unverified: list[str] = field(default_factory=list)  # numbers found in no retrieved passage
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "refused": self.refused, "verified": self.verified,
+                "citations": [c.to_dict() for c in self.citations],
+                "retrieved": [{"doc_id": h.chunk.doc_id, "chunk_id": h.chunk.chunk_id, "score": round(h.score, 6)}
+                              for h in self.retrieved],
+                "timings": {k: (None if v is None else round(v, 3)) for k, v in self.timings.items()},
+                "model": self.model, "refusal_reason": self.refusal_reason, "unverified": self.unverified}

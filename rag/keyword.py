@@ -17,7 +17,7 @@ import numpy as np
 # Question words and particles that carry no topic; numbers, places and terms are kept.
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 也 都 有 为 对 从 以 之 其 这 那 个 中 上 下 第 年 月 日 吗 呢 吧 啊 "
-    "多少 几 几个 几位 哪 哪个 哪些 哪里 什么 怎么 怎样 如何 是否 请问 请 "
+    "至 到 多少 几 几个 几位 哪 哪个 哪些 哪里 什么 怎么 怎样 如何 是否 请问 请 "
     "a an the of in on at to for and or is are was were be been what which who how many much "
     "did does do s its it by with from as that this".split())
 

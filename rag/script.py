@@ -49,3 +49,13 @@ def detect_script(text: str) -> str:
     changed_by_t2s = sum(a != b for a, b in zip(han_text, simplified))
     changed_by_s2t = sum(a != b for a, b in zip(han_text, traditional))
     return "traditional" if changed_by_t2s > changed_by_s2t else "simplified"
+
+
+def to_script(text: str, script: str) -> str:
+    """Convert ``text`` to the script of a question ('traditional' or 'simplified'); Latin-script
+    questions leave it as it is. Pure OpenCC, so punctuation and width are kept."""
+    if script == "traditional":
+        return _converter("s2t.json").convert(text)
+    if script == "simplified":
+        return _converter("t2s.json").convert(text)
+    return text

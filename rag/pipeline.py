@@ -1,0 +1,159 @@
+"""Question -> Answer: retrieve, decide whether to ask the model, prompt, stream, cite, verify.
+
+The model is not asked when retrieval already shows the articles cannot answer: nothing
+retrieved, the best passage below Settings.min_relevance, a place the question names that no
+retrieved passage mentions, or a year the question names that every retrieved passage
+contradicts. Otherwise the answer streams from the model, is converted to the question's script,
+checked for the refusal sentence, and its numbers verified against the cited passages
+(citations.py). ``stream`` yields events for the UI and CLI; ``ask`` returns the Answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from .citations import backs, cite_and_verify, numbers
+from .config import Settings
+from .documents import Answer, Hit
+from .generators import Generator, get_generator
+from .periods import passage_period, question_period
+from .prompting import build_messages, is_refusal, refusal_sentence
+from .keyword import tokenize
+from .retrieval import Retriever, check_question
+from .chunking import passage_text
+from .script import detect_script, to_script, to_simplified
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str      # "retrieved" (data: list[Hit]), "token" (data: str), "answer" (data: Answer)
+    data: object
+
+
+@functools.lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+def key_terms(question: str) -> list[str]:
+    """Terms an answer cannot do without: place names (jieba 'ns') and acronyms (GDP, CPI) in a
+    Simplified question. ``key_terms("长沙2023年GDP是多少?") == ['长沙', 'GDP']``"""
+    return [w.word for w in _posseg().lcut(question)
+            if (w.flag == "ns" and len(w.word) >= 2) or re.fullmatch(r"[A-Z]{2,6}", w.word)]
+
+
+def content_terms(simple_question: str) -> list[str]:
+    """The question's Chinese content words: its keyword tokens less numbers and Latin words."""
+    return [t for t in dict.fromkeys(tokenize(simple_question)) if not t.isdigit() and not any(ch.isascii() for ch in t)]
+
+
+def refusal_reason(question: str, hits: list[Hit], min_relevance: float, min_coverage: float = 0.0) -> str | None:
+    """Why retrieval alone shows the articles cannot answer, or None when the model should be asked."""
+    if not hits:
+        return "no passages were retrieved"
+    best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+    if best < min_relevance:
+        return f"the best passage is not about the question (similarity {best:.3f} < {min_relevance})"
+    simple = to_simplified(question)
+    texts = [passage_text(h.chunk) for h in hits]
+    missing = [term for term in key_terms(simple) if not any(term in t for t in texts)]
+    if missing:
+        return f"no retrieved passage mentions {', '.join(missing)}"
+    terms = content_terms(simple) if detect_script(question) != "latin" else []
+    if terms:
+        best_text = max(texts, key=lambda t: sum(term in t for term in terms))
+        found = [term for term in terms if term in best_text]
+        if len(found) / len(terms) < min_coverage:
+            return ("no retrieved passage speaks of "
+                    + "、".join(term for term in terms if term not in found))
+    years = question_period(simple).years
+    if years:
+        passage_years = [passage_period(t, _year(h.chunk.date)).years for h, t in zip(hits, texts)]
+        if all(py and not (py & years) for py in passage_years):
+            return f"no retrieved passage is about {', '.join(str(y) for y in sorted(years))}"
+    return None
+
+
+def _year(date: str) -> int | None:
+    m = re.match(r"\d{4}", date or "")
+    return int(m.group(0)) if m else None
+
+
+class Pipeline:
+    """Holds the loaded retriever and model; cheap to keep, so load once and ask many times."""
+
+    def __init__(self, settings: Settings, retriever: Retriever | None = None,
+                 generator: Generator | None = None, progress: bool = True) -> None:
+        self.settings = settings
+        self.retriever = retriever or Retriever.open(settings)
+        self._generator = generator
+        self._progress = progress
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:  # loaded on first question, not at start-up
+            self._generator = get_generator(self.settings.llm, self.settings, self._progress)
+        return self._generator
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, k):
+            if event.kind == "answer":
+                answer = event.data
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, k: int | None = None) -> Iterator[Event]:
+        started = time.perf_counter()
+        question = check_question(question, self.settings.max_question_chars)
+        script = detect_script(question)
+        hits = self.retriever.search(question, k or self.settings.k)
+        retrieve_s = time.perf_counter() - started
+        yield Event("retrieved", hits)
+
+        threshold = self.settings.min_relevance_latin if script == "latin" else self.settings.min_relevance
+        reason = refusal_reason(question, hits, threshold, self.settings.min_term_coverage)
+        if reason is not None:
+            text = refusal_sentence(question)
+            yield Event("token", text)
+            elapsed = time.perf_counter() - started
+            yield Event("answer", Answer(question, text, True, True, [], hits,
+                                         {"retrieve_s": retrieve_s, "ttft_s": elapsed, "total_s": elapsed},
+                                         "none (not asked: retrieval found no answer)", refusal_reason=reason))
+            return
+
+        generator = self.generator
+        messages, passages = build_messages(question, hits, self.settings.context_budget_tokens, generator.count_tokens)
+        pieces: list[str] = []
+        ttft = None
+        for piece in generator.stream(messages, self.settings.max_answer_tokens):
+            if ttft is None:
+                ttft = time.perf_counter() - started
+            pieces.append(piece)
+            yield Event("token", to_script(piece, script))
+        text = to_script("".join(pieces).strip(), script)
+        timings = {"retrieve_s": retrieve_s, "ttft_s": ttft, "total_s": time.perf_counter() - started}
+        refusal = refusal_sentence(question)
+        if not text or is_refusal(text, refusal):
+            yield Event("answer", Answer(question, refusal, True, True, [], hits, timings, generator.id,
+                                         refusal_reason="the model found no answer in the passages"))
+            return
+        text, citations, unbacked = cite_and_verify(text, question, passages)
+        claimed = [n for n in numbers(text) if not backs(*n, question)]
+        if unbacked and len(unbacked) == len(claimed):
+            # Every figure is made up: say so rather than show a guess.
+            yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
+                                         refusal_reason=f"the model's answer ({text}) has figures found in no passage",
+                                         unverified=unbacked))
+            return
+        yield Event("answer", Answer(question, text, False, not unbacked, citations, hits, timings, generator.id,
+                                     unverified=unbacked))
