@@ -57,11 +57,29 @@ def time_retrieval(settings: Settings, questions: list[str], repeats: int) -> li
     return times
 
 
+def time_answers(settings: Settings, questions: list[str], model: str) -> dict:
+    """Warm answer timings: one process, one warm-up question first, then each question once."""
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(settings.replace(llm=model), progress=False)
+    pipeline.ask(questions[0])  # loads the model and fills its prefix cache
+    rows = []
+    for q in questions:
+        a = pipeline.ask(q)
+        if a.prompt_tokens is not None:  # refused before the model was asked: nothing to time
+            tokens = max(1, pipeline.generator.count_tokens(a.answer))
+            decode = (a.timings["total_s"] - a.timings["ttft_s"]) if a.timings["ttft_s"] else None
+            rows.append({"retrieve": a.timings["retrieve_s"], "ttft": a.timings["ttft_s"], "total": a.timings["total_s"],
+                         "prompt": a.prompt_tokens, "tps": tokens / decode if decode else None})
+    return {"model": pipeline.generator.id, "rows": rows}
+
+
 def p95(values: list[float]) -> float:
     return float(np.percentile(values, 95))
 
 
-def run_bench(settings: Settings, sources: list[Path], question_file: Path, out: Path, quick: bool) -> str:
+def run_bench(settings: Settings, sources: list[Path], question_file: Path, out: Path, quick: bool,
+              models: list[str] | None = None) -> str:
     """Run the measurements, write ``out`` (Markdown) and return its text."""
     runs = 3 if quick else 5
     index = time_index_runs(sources, runs, settings.embedder)
@@ -71,6 +89,7 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
                                          "--embedder", settings.embedder], check=True, capture_output=True)
         questions = [json.loads(line)["question"] for line in question_file.read_text(encoding="utf-8").splitlines() if line.strip()]
         retrieval = time_retrieval(local, questions, 1 if quick else 3)
+        answers = [time_answers(local, questions[:12], m) for m in (models or [settings.llm])]
     cmd = "rag bench" + (" --quick" if quick else "")
     med_scratch = statistics.median(index["scratch_s"])
     lines = [
@@ -93,7 +112,21 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
         "|---|---|---|---|",
         f"| {question_file} | {len(retrieval)} | {statistics.median(retrieval) * 1000:.1f} ms | {p95(retrieval) * 1000:.1f} ms |",
         "",
+        "## Answers (warm: one process, after a first question; the first 12 questions of the set)",
+        "",
+        "Time to first token and total time run from the question's arrival (retrieval included). "
+        "Questions refused before the model is asked are not timed here.",
+        "",
+        "| model | answers timed | retrieval | prompt tokens | time to first token, median | p95 | full answer, median | p95 | decode tokens/s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    for run in answers:
+        r = run["rows"]
+        med = lambda key: statistics.median(x[key] for x in r if x[key] is not None)  # noqa: E731
+        lines.append(f"| {run['model']} | {len(r)} | {med('retrieve') * 1000:.0f} ms | {med('prompt'):.0f} "
+                     f"| {med('ttft'):.2f} s | {p95([x['ttft'] for x in r]):.2f} s | {med('total'):.2f} s "
+                     f"| {p95([x['total'] for x in r]):.2f} s | {med('tps'):.1f} |")
+    lines.append("")
     text = "\n".join(lines)
     out.write_text(text, encoding="utf-8")
     return text

@@ -113,9 +113,11 @@ def search_cmd(question, index_dir, embedder, k, as_json) -> None:
 @click.option("--questions", type=click.Path(exists=True, path_type=Path),
               default=Path("eval/questions/retrieval.jsonl"), show_default=True, help="Questions to time retrieval on.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("BENCHMARKS.md"), show_default=True)
+@click.option("--llm", "models", multiple=True, help="Model(s) to time answers with (default: both packaged models; "
+                                                      "--quick: the default model only).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @reports_errors
-def bench_cmd(index_dir, embedder, quick, questions, out, paths) -> None:
+def bench_cmd(index_dir, embedder, quick, questions, out, models, paths) -> None:
     """Measure indexing and retrieval on this machine and rewrite BENCHMARKS.md.
 
     Uses temporary index folders; --index is accepted for symmetry and not written to.
@@ -124,7 +126,8 @@ def bench_cmd(index_dir, embedder, quick, questions, out, paths) -> None:
 
     settings = _settings(index_dir=index_dir, embedder=embedder)
     paths = list(paths) or [Path(p) for p in settings.default_sources]
-    click.echo(run_bench(settings, paths, questions, out, quick))
+    models = list(models) or ([settings.llm] if quick else ["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"])
+    click.echo(run_bench(settings, paths, questions, out, quick, models))
 
 
 @main.command("ask")

@@ -124,6 +124,7 @@ class Answer:
     model: str
     refusal_reason: str | None = None    # why the answer is a refusal (the model's own, or a retrieval check)
     unverified: list[str] = field(default_factory=list)  # numbers found in no retrieved passage
+    prompt_tokens: int | None = None     # length of the prompt the model read (None: not asked)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "refused": self.refused, "verified": self.verified,
@@ -131,4 +132,5 @@ class Answer:
                 "retrieved": [{"doc_id": h.chunk.doc_id, "chunk_id": h.chunk.chunk_id, "score": round(h.score, 6)}
                               for h in self.retrieved],
                 "timings": {k: (None if v is None else round(v, 3)) for k, v in self.timings.items()},
-                "model": self.model, "refusal_reason": self.refusal_reason, "unverified": self.unverified}
+                "model": self.model, "refusal_reason": self.refusal_reason, "unverified": self.unverified,
+                "prompt_tokens": self.prompt_tokens}

@@ -14,8 +14,10 @@ system prompt is read once per process. Instances are cached per spec. Does not 
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import weakref
 import threading
 import urllib.error
 import urllib.request
@@ -67,7 +69,14 @@ class LlamaCppGenerator:
                                   seed=0, verbose=False)
             except (ValueError, RuntimeError) as exc:
                 raise GeneratorError(f"cannot load {self.path}: {exc}") from None
+            _open_models.add(self)
         return self._llm
+
+    def close(self) -> None:
+        """Free the model now; llama-cpp-python's own destructor fails if left to interpreter exit."""
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
 
     def count_tokens(self, text: str) -> int:
         return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -187,6 +196,15 @@ class OpenAICompatibleGenerator:
                 piece = (choices[0].get("delta") or {}).get("content")
                 if piece:
                     yield piece
+
+
+_open_models: "weakref.WeakSet[LlamaCppGenerator]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_models() -> None:
+    for generator in list(_open_models):
+        generator.close()
 
 
 GENERATORS: dict[str, Callable[[str, Settings], Generator]] = {

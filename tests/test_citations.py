@@ -1,0 +1,40 @@
+"""Citation parsing, evidence sentences and number verification."""
+
+from rag.citations import backs, cite_and_verify, evidence_sentence, markers, numbers
+from rag.documents import Chunk
+
+TRAD = Chunk("001#1", "001", 0, 0, "在開放的浪潮下。數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。全市對外實際投資額1,701萬美元,同比增長15.3%。",
+             title="邁向開放高地", date="2024", source="國際在線")
+SIMP = Chunk("000#0", "000", 0, 0, "今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。", date="2019-07-23")
+
+
+def test_numbers_normalise_script_width_and_separators():
+    assert numbers("１，７０１萬美元、446.10億元、15.3％") == [("1701", "万美元"), ("446.1", "亿元"), ("15.3", "%")]
+    assert backs("446.1", "亿元", TRAD.text) and backs("446.1", "亿", TRAD.text) and backs("1701", "", TRAD.text)
+    assert not backs("446.1", "元", TRAD.text)  # a unit that changes the figure is not the same number
+    assert not backs("46.1", "亿元", TRAD.text) and not backs("144.6", "亿元", TRAD.text)
+
+
+def test_traditional_passage_backs_a_simplified_answer():
+    answer, citations, unbacked = cite_and_verify("2023年衡阳市进出口总额为446.1亿元[1]", "衡阳2023年进出口总额是多少?", [TRAD])
+    assert answer == "2023年衡阳市进出口总额为446.1亿元[1]" and unbacked == []
+    (c,) = citations
+    assert (c.n, c.doc_id, c.title, c.date, c.source, c.added) == (1, "001", "邁向開放高地", "2024", "國際在線", False)
+    assert c.evidence == "數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
+
+
+def test_wrong_marker_is_corrected_and_missing_one_inserted():
+    answer, citations, unbacked = cite_and_verify("144.6亿元[1]", "2019年上半年衡阳完成进出口总额多少?", [TRAD, SIMP])
+    assert answer == "144.6亿元[2]" and [(c.n, c.added) for c in citations] == [(2, True)] and unbacked == []
+    answer, citations, _ = cite_and_verify("全市對外實際投資額1701萬美元。", "?", [SIMP, TRAD])
+    assert answer == "全市對外實際投資額1701萬美元[2]。" and citations[0].evidence.startswith("全市對外實際投資額1,701萬美元")
+
+
+def test_unbacked_numbers_are_reported_and_bad_markers_dropped():
+    answer, citations, unbacked = cite_and_verify("衡阳常住人口104.8万人[1][9]。", "?", [TRAD])
+    assert answer == "衡阳常住人口104.8万人[1]。" and unbacked == ["104.8万人"]
+    assert numbers("第71位") == [("71", "位")] and markers("a[2]b[1][2]") == [2, 1]
+
+
+def test_evidence_falls_back_to_word_overlap():
+    assert evidence_sentence(TRAD.text, "衡阳进出口总额位列湖南第几") == "數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
