@@ -22,7 +22,7 @@ def _settings(**overrides) -> Settings:
 
 
 def index_option(f):
-    return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None, envvar=None,
+    return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
                         help="Index folder (default: index/, or RAG_INDEX_DIR).")(f)
 
 
