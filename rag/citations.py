@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from .documents import Chunk, Citation
 from .script import to_simplified
@@ -39,13 +40,14 @@ def numbers(text: str) -> list[tuple[str, str]]:
     [('2023', ''), ('446.1', '亿元'), ('1701', '万美元'), ('15.3', '%')]
     """
     text = to_simplified(_MARKER.sub(" ", unicodedata.normalize("NFKC", text)))
-    out = []
-    for m in _NUMBER.finditer(text):
-        whole = re.sub(r"[,，]", "", m.group(1))
-        fraction = (m.group(2) or "").rstrip("0")
-        unit = (m.group(3) or "").strip().replace("％", "%")
-        out.append((f"{whole}.{fraction}" if fraction else whole, unit))
-    return out
+    return [(_value(m), (m.group(3) or "").strip().replace("％", "%")) for m in _NUMBER.finditer(text)]
+
+
+def _value(match: re.Match) -> str:
+    """The normalised value of a _NUMBER match: no thousands separators, no trailing decimal zeros."""
+    whole = re.sub(r"[,，]", "", match.group(1))
+    fraction = (match.group(2) or "").rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 def _units_agree(answer_unit: str, passage_unit: str) -> bool:
@@ -61,7 +63,7 @@ def evidence_sentence(passage: str, claim: str) -> str:
     """The sentence of ``passage`` that holds the most of the claim's numbers, else the one sharing
     the most character pairs with the claim."""
     sentences = [s.strip() for s in _SENTENCE.findall(passage) if s.strip()] or [passage]
-    claim_numbers = [(v, u) for v, u in numbers(claim)]
+    claim_numbers = numbers(claim)
     claim_pairs = _bigrams(claim)
 
     def score(sentence: str) -> tuple[int, int]:
@@ -85,20 +87,30 @@ def claims_by_marker(answer: str) -> dict[int, str]:
     return claims
 
 
-def cite_and_verify(answer: str, question: str, passages: list[Chunk]) -> tuple[str, list[Citation], list[str]]:
+@dataclass(frozen=True)
+class CheckedAnswer:
+    answer: str                 # the answer with its [n] markers corrected
+    citations: list[Citation]
+    unbacked: list[str]         # claimed numbers that no passage backs
+    claimed: int                # numbers the answer claims (those not already in the question)
+
+
+def cite_and_verify(answer: str, question: str, passages: list[Chunk]) -> CheckedAnswer:
     """Check every number of ``answer`` against the passages numbered 1..n in the prompt.
 
-    Returns (answer with corrected markers, citations, numbers no passage backs). Per sentence: a
+    Per sentence: a
     number its own [n] backs is fine; one that another passage backs gets that passage's marker,
     replacing markers of the sentence that back none of its numbers, or inserted after the
     number; such citations are marked ``added``. Markers out of range are dropped.
     """
     added: set[int] = set()
     unbacked: list[str] = []
+    claimed_total = 0
     sentences = []
     for sentence in _SENTENCE.findall(answer) or [answer]:
         sentence = _MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= len(passages) else "", sentence)
         claimed = [(v, u) for v, u in numbers(sentence) if not backs(v, u, question)]
+        claimed_total += len(claimed)
         own = markers(sentence)
         for value, unit in claimed:
             if any(backs(value, unit, passages[n - 1].text) for n in own):
@@ -117,18 +129,16 @@ def cite_and_verify(answer: str, question: str, passages: list[Chunk]) -> tuple[
         sentences.append(sentence)
     fixed = re.sub(r"(\[\d+\])(\1)+", r"\1", "".join(sentences)) if sentences else answer
     claims = claims_by_marker(fixed)
-    cited = markers(fixed)
-    citations = [_citation(n, passages[n - 1], claims.get(n, fixed), added=n in added and n not in markers(answer))
-                 for n in sorted(cited)]
-    return fixed, citations, unbacked
+    model_cited = set(markers(answer))
+    citations = [_citation(n, passages[n - 1], claims.get(n, fixed), added=n in added and n not in model_cited)
+                 for n in sorted(markers(fixed))]
+    return CheckedAnswer(fixed, citations, unbacked, claimed_total)
 
 
 def _insert_after_number(sentence: str, value: str, marker: str) -> str:
     """Put ``marker`` after the first occurrence of ``value`` and its unit in ``sentence``."""
     for m in _NUMBER.finditer(to_simplified(unicodedata.normalize("NFKC", sentence))):
-        whole = re.sub(r"[,，]", "", m.group(1))
-        fraction = (m.group(2) or "").rstrip("0")
-        if (f"{whole}.{fraction}" if fraction else whole) == value:
+        if _value(m) == value:
             return sentence[:m.end()] + marker + sentence[m.end():]
     return sentence + marker
 

@@ -14,6 +14,12 @@ from dataclasses import asdict, dataclass, field
 _YEAR = re.compile(r"^(\d{4})")
 
 
+def year_of(date: str) -> int | None:
+    """The year of an ISO date as precise as known: ``year_of("2019-07-23") == year_of("2019") == 2019``."""
+    m = _YEAR.match(date or "")
+    return int(m.group(1)) if m else None
+
+
 @dataclass(frozen=True)
 class Document:
     doc_id: str          # file stem (or stem-N for the N-th article of a .jsonl file)
@@ -28,8 +34,7 @@ class Document:
     @property
     def year(self) -> int | None:
         """Publication year, which is what "今年" in the article refers to."""
-        m = _YEAR.match(self.date)
-        return int(m.group(1)) if m else None
+        return year_of(self.date)
 
     @property
     def content_hash(self) -> str:

@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
-from .citations import backs, cite_and_verify, numbers
+from .citations import cite_and_verify
 from .config import Settings
-from .documents import Answer, Hit
+from .documents import Answer, Hit, year_of
 from .generators import Generator, get_generator
 from .periods import passage_period, question_period
 from .prompting import build_messages, is_refusal, refusal_sentence
@@ -77,15 +77,10 @@ def refusal_reason(question: str, hits: list[Hit], min_relevance: float, min_cov
                     + "、".join(term for term in terms if term not in found))
     years = question_period(simple).years
     if years:
-        passage_years = [passage_period(t, _year(h.chunk.date)).years for h, t in zip(hits, texts)]
+        passage_years = [passage_period(t, year_of(h.chunk.date)).years for h, t in zip(hits, texts)]
         if all(py and not (py & years) for py in passage_years):
             return f"no retrieved passage is about {', '.join(str(y) for y in sorted(years))}"
     return None
-
-
-def _year(date: str) -> int | None:
-    m = re.match(r"\d{4}", date or "")
-    return int(m.group(0)) if m else None
 
 
 class Pipeline:
@@ -149,9 +144,9 @@ class Pipeline:
                                          refusal_reason="the model found no answer in the passages",
                                          prompt_tokens=prompt_tokens))
             return
-        text, citations, unbacked = cite_and_verify(text, question, passages)
-        claimed = [n for n in numbers(text) if not backs(*n, question)]
-        if unbacked and len(unbacked) == len(claimed):
+        checked = cite_and_verify(text, question, passages)
+        text, citations, unbacked = checked.answer, checked.citations, checked.unbacked
+        if unbacked and len(unbacked) == checked.claimed:
             # Every figure is made up: say so rather than show a guess.
             yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
                                          refusal_reason=f"the model's answer ({text}) has figures found in no passage",

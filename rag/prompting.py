@@ -15,7 +15,7 @@ import re
 from importlib import resources
 from typing import Callable
 
-from .documents import Chunk, Hit
+from .documents import Chunk, Hit, year_of
 from .script import detect_script, to_simplified
 
 
@@ -40,8 +40,8 @@ def passage_block(n: int, chunk: Chunk) -> str:
     if chunk.source:
         header.append(f"来源：{chunk.source}")
     if chunk.date:
-        year = re.match(r"\d{4}", chunk.date)
-        header.append(f"日期：{chunk.date}" + (f"（文中“今年”指{year.group(0)}年）" if year else ""))
+        year = year_of(chunk.date)
+        header.append(f"日期：{chunk.date}" + (f"（文中“今年”指{year}年）" if year else ""))
     return "｜".join(header) + "\n" + chunk.text
 
 

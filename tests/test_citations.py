@@ -1,7 +1,13 @@
 """Citation parsing, evidence sentences and number verification."""
 
-from rag.citations import backs, cite_and_verify, evidence_sentence, markers, numbers
+from rag.citations import backs, cite_and_verify as checked, evidence_sentence, markers, numbers
 from rag.documents import Chunk
+
+
+def cite_and_verify(answer, question, passages):
+    """(corrected answer, citations, unbacked numbers) of the real check."""
+    result = checked(answer, question, passages)
+    return result.answer, result.citations, result.unbacked
 
 TRAD = Chunk("001#1", "001", 0, 0, "在開放的浪潮下。數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。全市對外實際投資額1,701萬美元,同比增長15.3%。",
              title="邁向開放高地", date="2024", source="國際在線")
