@@ -5,7 +5,8 @@ A number in the answer is backed when the same value (after script and format no
 unit when the answer gives one (亿 matches 亿元, 元 does not match 亿元). Numbers the question
 itself contains count as given. A number that no cited passage backs but another retrieved
 passage does gets a citation added (marked ``added``); one that no passage backs makes the answer
-unverified. Does not call the model.
+unverified. An answer left with no marker at all (a name, a date in words) is cited to the passage
+sharing the most of its own words, also marked ``added``. Does not call the model.
 """
 
 from __future__ import annotations
@@ -128,11 +129,39 @@ def cite_and_verify(answer: str, question: str, passages: list[Chunk]) -> Checke
             own = markers(sentence)
         sentences.append(sentence)
     fixed = re.sub(r"(\[\d+\])(\1)+", r"\1", "".join(sentences)) if sentences else answer
+    if not markers(fixed):  # a name or a date the model did not cite: the passage that holds its words
+        backer = _cite_by_words(fixed, question, passages)
+        if backer is not None:
+            fixed = _append_marker(fixed, f"[{backer}]")
+            added.add(backer)
     claims = claims_by_marker(fixed)
     model_cited = set(markers(answer))
     citations = [_citation(n, passages[n - 1], claims.get(n, fixed), added=n in added and n not in model_cited)
                  for n in sorted(markers(fixed))]
     return CheckedAnswer(fixed, citations, unbacked, claimed_total)
+
+
+def _cite_by_words(answer: str, question: str, passages: list[Chunk]) -> int | None:
+    """The passage (1-based) sharing the most Chinese character pairs of the answer that the question
+    does not already hold (the answer's own words: 于德辉 in 局长是于德辉), or None.
+
+    >>> _cite_by_words("局长是于德辉。", "局长是谁?", [Chunk("a#0", "a", 0, 4, "天气晴朗"), Chunk("b#0", "b", 0, 9, "局長于德輝表示")])
+    2
+    """
+    own = {pair for pair in _bigrams(answer) - _bigrams(question) if all("\u4e00" <= ch <= "\u9fff" for ch in pair)}
+    scores = [len(own & _bigrams(p.text)) for p in passages]
+    if not scores or max(scores) == 0:
+        return None
+    return scores.index(max(scores)) + 1
+
+
+def _append_marker(answer: str, marker: str) -> str:
+    """``marker`` at the end of the answer, before its closing punctuation."""
+    body = answer.rstrip()
+    end = len(body)
+    while end and body[end - 1] in "。！？.!?":
+        end -= 1
+    return body[:end] + marker + body[end:]
 
 
 def _insert_after_number(sentence: str, value: str, marker: str) -> str:

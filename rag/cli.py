@@ -111,7 +111,7 @@ def search_cmd(question, index_dir, embedder, k, as_json) -> None:
 @embedder_option
 @click.option("--quick", is_flag=True, help="Fewer repetitions (what CI may run).")
 @click.option("--questions", type=click.Path(exists=True, path_type=Path),
-              default=Path("eval/questions/retrieval.jsonl"), show_default=True, help="Questions to time retrieval on.")
+              default=Path("eval/questions/seeds.jsonl"), show_default=True, help="Questions to time retrieval and answers on.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("BENCHMARKS.md"), show_default=True)
 @click.option("--llm", "models", multiple=True, help="Model(s) to time answers with (default: both packaged models; "
                                                       "--quick: the default model only).")
@@ -128,6 +128,73 @@ def bench_cmd(index_dir, embedder, quick, questions, out, models, paths) -> None
     paths = list(paths) or [Path(p) for p in settings.default_sources]
     models = list(models) or ([settings.llm] if quick else ["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"])
     click.echo(run_bench(settings, paths, questions, out, quick, models))
+
+
+@main.command("eval")
+@click.argument("questions", required=False, type=click.Path(path_type=Path))
+@click.option("--bench", type=click.Choice(["rgb", "cmrc2018"]), default=None,
+              help="Run an external benchmark from --data instead of a question file.")
+@click.option("--task", type=click.Choice(["refine", "int", "fact"]), default="refine", show_default=True,
+              help="RGB part: refine (noise robustness, rejection at --noise 1), int (integration), fact.")
+@click.option("--noise", type=float, default=None, help="RGB noise ratio: 0, 0.2, 0.4, 0.6, 0.8, or 1 for "
+                                                        "rejection (default 0.4 for refine, 0 otherwise).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N questions.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Prediction file (JSON Lines; default eval/runs/<name>.jsonl). Ids already in it are skipped.")
+@click.option("--report", type=click.Path(path_type=Path), default=None, help="Also write a Markdown report here.")
+@click.option("--fresh", is_flag=True, help="Start the prediction file over instead of resuming it.")
+@click.option("--data", "bench_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder holding rgb/ and cmrc2018/ (default ../shared/bench, or RAG_BENCH_DIR).")
+@click.option("--llm", default=None, help="Model, as for rag ask.")
+@index_option
+@embedder_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@reports_errors
+def eval_cmd(questions, bench, task, noise, limit, out, report, fresh, bench_dir, llm, index_dir, embedder,
+             quiet) -> None:
+    """Run a question set (or --bench rgb / cmrc2018) through the pipeline and score it.
+
+    QUESTIONS is a JSON Lines file in the format of eval/README.md. Every answer is the same
+    object `rag ask --json` prints, plus its id, one line per question in the --out file.
+    Ctrl-C stops after the current question; run the same command again to go on.
+    """
+    from .errors import InputError
+
+    if (questions is None) == (bench is None):
+        raise InputError("give either a question file or --bench rgb|cmrc2018")
+    settings = _settings(index_dir=index_dir, embedder=embedder, llm=llm, bench_dir=bench_dir)
+    progress = not quiet
+    try:
+        if bench == "rgb":
+            from .rgb import run_rgb
+            from .evalreport import rgb_text
+
+            noise = noise if noise is not None else (0.4 if task == "refine" else 0.0)
+            out = out or Path(f"eval/runs/rgb-{task}-{noise:g}.jsonl")
+            summary = run_rgb(settings, task, noise, out, limit, fresh, progress)
+            text = rgb_text(summary, out)
+        elif bench == "cmrc2018":
+            from .cmrc import run_cmrc
+            from .evalreport import cmrc_text
+
+            out = out or Path("eval/runs/cmrc2018.jsonl")
+            summary = run_cmrc(settings, out, limit, fresh, progress)
+            text = cmrc_text(summary, out)
+        else:
+            from .evaluation import run_eval
+            from .evalreport import eval_text
+
+            out = out or Path("eval/runs") / f"{questions.stem}.jsonl"
+            summary = run_eval(settings, questions, out, limit, fresh, progress)
+            text = eval_text(summary, out)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: the answers so far are in {out}; run the same command again to go on", err=True)
+        sys.exit(130)
+    click.echo(text)
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"report written to {report}")
 
 
 @main.command("ask")

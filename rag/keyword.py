@@ -31,6 +31,15 @@ def _jieba():
     return jieba
 
 
+def content_terms(simple_question: str) -> list[str]:
+    """A Simplified question's Chinese content words: its keyword tokens less numbers and Latin words.
+
+    >>> content_terms("衡阳2023年GDP是多少?")
+    ['衡阳']
+    """
+    return [t for t in dict.fromkeys(tokenize(simple_question)) if not t.isdigit() and not any(ch.isascii() for ch in t)]
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens, lower-cased, without punctuation, spaces and stopwords.
 

@@ -19,11 +19,12 @@ from typing import Iterator
 
 from .citations import cite_and_verify
 from .config import Settings
-from .documents import Answer, Hit, year_of
+from .documents import Answer, Chunk, Hit, year_of
 from .generators import Generator, get_generator
 from .periods import passage_period, question_period
-from .prompting import build_messages, is_refusal, refusal_sentence
-from .keyword import tokenize
+from .prompting import as_rank, build_messages, is_refusal, refusal_sentence
+from .context import longest_terms
+from .keyword import content_terms
 from .retrieval import Retriever, check_question
 from .chunking import passage_text
 from .script import detect_script, to_script, to_simplified
@@ -51,9 +52,28 @@ def key_terms(question: str) -> list[str]:
             if (w.flag == "ns" and len(w.word) >= 2) or re.fullmatch(r"[A-Z]{2,6}", w.word)]
 
 
-def content_terms(simple_question: str) -> list[str]:
-    """The question's Chinese content words: its keyword tokens less numbers and Latin words."""
-    return [t for t in dict.fromkeys(tokenize(simple_question)) if not t.isdigit() and not any(ch.isascii() for ch in t)]
+# Words that ask rather than tell ("分别是多少", "叫什么名字"), and "年前", jieba's reading of
+# "2021年前三季度"; an answering passage need not contain them.
+QUESTION_WORDS = frozenset({"分别", "各是", "谁", "叫做", "名字", "哪几个", "哪些地方", "哪一年", "哪年",
+                            "什么时候", "年前"})
+
+
+def topic_terms(simple_question: str) -> list[str]:
+    """The question's content words that a passage answering it should share: whole words only
+    (上半年, not also 上半 and 半年), question words left out."""
+    return [t for t in longest_terms(content_terms(simple_question)) if t not in QUESTION_WORDS]
+
+
+def covered_terms(terms: list[str], hits: list[Hit], texts: list[str]) -> list[str]:
+    """The terms found in the best-covering passage of either of the two best-covering articles
+    (a question may join two articles: 衡阳2023年 ... 和永州上半年 ...)."""
+    best_by_doc: dict[str, tuple[int, str]] = {}
+    for hit, text in zip(hits, texts):
+        count = sum(term in text for term in terms)
+        if count > best_by_doc.get(hit.chunk.doc_id, (-1, ""))[0]:
+            best_by_doc[hit.chunk.doc_id] = (count, text)
+    top_two = sorted(best_by_doc.values(), key=lambda v: -v[0])[:2]
+    return [term for term in terms if any(term in text for _, text in top_two)]
 
 
 def refusal_reason(question: str, hits: list[Hit], min_relevance: float, min_coverage: float = 0.0) -> str | None:
@@ -68,10 +88,9 @@ def refusal_reason(question: str, hits: list[Hit], min_relevance: float, min_cov
     missing = [term for term in key_terms(simple) if not any(term in t for t in texts)]
     if missing:
         return f"no retrieved passage mentions {', '.join(missing)}"
-    terms = content_terms(simple) if detect_script(question) != "latin" else []
+    terms = topic_terms(simple) if detect_script(question) != "latin" else []
     if terms:
-        best_text = max(texts, key=lambda t: sum(term in t for term in terms))
-        found = [term for term in terms if term in best_text]
+        found = covered_terms(terms, hits, texts)
         if len(found) / len(terms) < min_coverage:
             return ("no retrieved passage speaks of "
                     + "、".join(term for term in terms if term not in found))
@@ -80,6 +99,26 @@ def refusal_reason(question: str, hits: list[Hit], min_relevance: float, min_cov
         passage_years = [passage_period(t, year_of(h.chunk.date)).years for h, t in zip(hits, texts)]
         if all(py and not (py & years) for py in passage_years):
             return f"no retrieved passage is about {', '.join(str(y) for y in sorted(years))}"
+    return None
+
+
+def citation_mismatch(question: str, cited_ids: list[str], passages: list[Chunk]) -> str | None:
+    """What the cited passages contradict in the question, or None: a place of the question that no
+    cited passage (title included) mentions, or years of the question that every dated cited passage
+    is not about (永州2023年上半年 answered from a 2022 article's 上半年)."""
+    cited = [c for c in passages if c.chunk_id in set(cited_ids)]
+    if not cited:
+        return None
+    simple = to_simplified(question)
+    texts = [passage_text(c) for c in cited]
+    places = [term for term in key_terms(simple) if not any(term in t for t in texts)]
+    if places:
+        return f"passages that do not mention {', '.join(places)}"
+    years = question_period(simple).years
+    periods = [passage_period(t, year_of(c.date)).years for c, t in zip(cited, texts)]
+    if years and all(py and not (py & years) for py in periods):
+        found = sorted(set().union(*periods))
+        return f"passages about {', '.join(map(str, found))}, not {', '.join(map(str, sorted(years)))}"
     return None
 
 
@@ -127,7 +166,8 @@ class Pipeline:
             return
 
         generator = self.generator
-        messages, passages = build_messages(question, hits, self.settings.context_budget_tokens, generator.count_tokens)
+        messages, passages = build_messages(question, hits, self.settings.context_budget_tokens, generator.count_tokens,
+                                            self.settings.context_budget_whole_tokens)
         prompt_tokens = sum(generator.count_tokens(m["content"]) for m in messages)
         pieces: list[str] = []
         ttft = None
@@ -136,7 +176,7 @@ class Pipeline:
                 ttft = time.perf_counter() - started
             pieces.append(piece)
             yield Event("token", to_script(piece, script))
-        text = to_script("".join(pieces).strip(), script)
+        text = as_rank(to_script("".join(pieces).strip(), script), question)
         timings = {"retrieve_s": retrieve_s, "ttft_s": ttft, "total_s": time.perf_counter() - started}
         refusal = refusal_sentence(question)
         if not text or is_refusal(text, refusal):
@@ -151,6 +191,12 @@ class Pipeline:
             yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
                                          refusal_reason=f"the model's answer ({text}) has figures found in no passage",
                                          unverified=unbacked, prompt_tokens=prompt_tokens))
+            return
+        mismatch = citation_mismatch(question, [c.chunk_id for c in citations], passages)
+        if mismatch:
+            yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
+                                         refusal_reason=f"the model's answer ({text}) cites {mismatch}",
+                                         prompt_tokens=prompt_tokens))
             return
         yield Event("answer", Answer(question, text, False, not unbacked, citations, hits, timings, generator.id,
                                      unverified=unbacked, prompt_tokens=prompt_tokens))

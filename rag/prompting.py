@@ -1,10 +1,9 @@
 """Build the chat messages for one question from the prompt files in rag/prompts/.
 
 The system prompt is fixed (so a model's prefix cache reuses it across questions); the user
-message holds the numbered passages, each headed by title, outlet and date and, when the date is
-known, which year "今年" means in it, then the question, then an instruction in the question's
-script naming the one refusal sentence. Passages are added best first while they fit the token
-budget; the first always goes in. Does not call the model.
+message holds the numbered passages (the sentences of them that context.py chose), each headed
+by title and date and, when the date is known, which year "今年" means in it, then the question,
+then an instruction in the question's script naming the one refusal sentence. Does not call the model.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import re
 from importlib import resources
 from typing import Callable
 
+from .context import select_context
 from .documents import Chunk, Hit, year_of
 from .script import detect_script, to_simplified
 
@@ -30,40 +30,59 @@ def instructions(script: str) -> dict[str, str]:
     return {"instruction": entry["instruction"].replace("{refusal}", entry["refusal"]), "refusal": entry["refusal"]}
 
 
+_ASKS_RANK = re.compile(r"第[几幾]([位名])?")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*((?:\[\d{1,2}\])*)\s*[。.]?\s*$")
+
+
+def as_rank(answer: str, question: str) -> str:
+    """A bare number answering "第几(位)" is that rank: the small model tends to drop the 第.
+
+    >>> as_rank("71[1]", "衡阳在榜单中排第几位?"), as_rank("71[1]", "有多少个?")
+    ('第71位[1]', '71[1]')
+    """
+    asked, bare = _ASKS_RANK.search(question), _BARE_NUMBER.match(answer)
+    if not (asked and bare):
+        return answer
+    return f"第{bare.group(1)}{asked.group(1) or ''}{bare.group(2)}"
+
+
 def refusal_sentence(question: str) -> str:
     return instructions(detect_script(question))["refusal"]
 
 
-def passage_block(n: int, chunk: Chunk) -> str:
-    """'[n] 《title》｜来源：outlet｜日期：date（文中“今年”指2019年）' then the passage text."""
-    header = [f"[{n}] 《{chunk.title}》" if chunk.title else f"[{n}]"]
-    if chunk.source:
-        header.append(f"来源：{chunk.source}")
-    if chunk.date:
-        year = year_of(chunk.date)
-        header.append(f"日期：{chunk.date}" + (f"（文中“今年”指{year}年）" if year else ""))
-    return "｜".join(header) + "\n" + chunk.text
+def passage_block(n: int, chunk: Chunk, text: str | None = None, same_article_as: int | None = None) -> str:
+    """'[n]《title》日期：2019-07-23（“今年”指2019年）' then ``text`` (default: the whole passage).
+
+    A later passage of an article already shown is headed '[n]（与[m]同一篇）' instead. The outlet
+    is left out: the model does not need it, and the citation shows it from the index.
+    """
+    if same_article_as is not None:
+        header = f"[{n}]（与[{same_article_as}]同一篇）"
+    else:
+        header = f"[{n}]《{chunk.title}》" if chunk.title else f"[{n}]"
+        if chunk.date:
+            year = year_of(chunk.date)
+            header += f"日期：{chunk.date}" + (f"（“今年”指{year}年）" if year else "")
+    return header + "\n" + (chunk.text if text is None else text)
 
 
-def build_messages(question: str, hits: list[Hit], budget_tokens: int,
-                   count_tokens: Callable[[str], int]) -> tuple[list[dict[str, str]], list[Chunk]]:
-    """(chat messages, the chunks numbered 1..n in the prompt)."""
-    chunks: list[Chunk] = []
+def build_messages(question: str, hits: list[Hit], budget_tokens: int, count_tokens: Callable[[str], int],
+                   whole_budget_tokens: int | None = None) -> tuple[list[dict[str, str]], list[Chunk]]:
+    """(chat messages, the chunks numbered 1..n in the prompt); context.py picks what of them is shown."""
+    excerpts = select_context(question, hits, budget_tokens, count_tokens,
+                              lambda chunk, first: count_tokens(passage_block(1, chunk, "", None if first else 1)),
+                              whole_budget_tokens)
+    script = detect_script(question)
     blocks: list[str] = []
-    used = 0
-    for hit in hits:
-        block = passage_block(len(chunks) + 1, hit.chunk)
-        cost = count_tokens(block)
-        if chunks and used + cost > budget_tokens:
-            continue  # a shorter, lower-ranked passage may still fit
-        chunks.append(hit.chunk)
-        blocks.append(block)
-        used += cost
+    first_of: dict[str, int] = {}
+    for n, e in enumerate(excerpts, start=1):
+        blocks.append(passage_block(n, e.chunk, e.text, first_of.get(e.chunk.doc_id)))
+        first_of.setdefault(e.chunk.doc_id, n)
     user = (prompt_file("user.txt").replace("{passages}", "\n\n".join(blocks))
             .replace("{question}", question)
-            .replace("{instruction}", instructions(detect_script(question))["instruction"]))
+            .replace("{instruction}", instructions(script)["instruction"]))
     return [{"role": "system", "content": prompt_file("system.txt").strip()},
-            {"role": "user", "content": user.strip()}], chunks
+            {"role": "user", "content": user.strip()}], [e.chunk for e in excerpts]
 
 
 _REFUSAL_CUES = ("无法回答", "没有提及", "未提及", "没有相关", "没有提到", "未提到", "资料中没有", "资料里没有",

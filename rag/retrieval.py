@@ -49,6 +49,25 @@ class Retriever:
     def __post_init__(self) -> None:
         self._bm25 = BM25([s.tokens for s in self.index.chunks])
 
+    def _diverse(self, ranked: list[int], k: int) -> list[int]:
+        """The first ``k`` rows with at most Settings.max_passages_per_article from one article (a
+        question about two articles needs both), topped up in rank order when the corpus is too small."""
+        cap = self.settings.max_passages_per_article
+        if cap <= 0:
+            return ranked[:k]
+        taken: list[int] = []
+        per_doc: dict[str, int] = {}
+        for row in ranked:
+            doc = self.index.chunks[row].chunk.doc_id
+            if per_doc.get(doc, 0) < cap:
+                taken.append(row)
+                per_doc[doc] = per_doc.get(doc, 0) + 1
+                if len(taken) == k:
+                    return taken
+        chosen = set(taken)
+        taken += [row for row in ranked if row not in chosen][:k - len(taken)]
+        return sorted(taken, key=ranked.index)
+
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``question``, best first."""
         s = self.settings
@@ -75,7 +94,8 @@ class Retriever:
         agreement = {row: (0 if wanted.empty else period_agreement(wanted, self.index.chunks[row].period))
                      for row in fused}
         bonus = s.period_weight / (s.rrf_k + 1)
-        scored = sorted(fused, key=lambda r: (-(fused[r] + bonus * agreement[r]), r))[:k]
+        ranked = sorted(fused, key=lambda r: (-(fused[r] + bonus * agreement[r]), r))
+        scored = self._diverse(ranked, k)
         return [Hit(chunk=self.index.chunks[row].chunk, score=fused[row] + bonus * agreement[row], rank=i,
                     dense_score=dense.get(row), keyword_score=keyword.get(row),
                     period={1: "match", 2: "match", -1: "mismatch", -2: "mismatch"}.get(agreement[row], "neutral"))

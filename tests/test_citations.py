@@ -44,3 +44,16 @@ def test_unbacked_numbers_are_reported_and_bad_markers_dropped():
 
 def test_evidence_falls_back_to_word_overlap():
     assert evidence_sentence(TRAD.text, "衡阳进出口总额位列湖南第几") == "數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
+
+
+def test_an_answer_without_figures_or_markers_is_cited_to_the_passage_holding_its_words():
+
+
+    passages = [Chunk("001#3", "001", 0, 20, "衡陽市商務局黨組書記、局長于德輝表示。", "t", "2024"),
+                Chunk("000#1", "000", 0, 20, "衡阳市商务局组织培训。", "t", "2019")]
+    result = checked("衡阳市商务局局长是于德辉。", "衡阳市商务局局长是谁?", passages)
+    assert result.answer == "衡阳市商务局局长是于德辉[1]。"
+    (c,) = result.citations
+    assert c.doc_id == "001" and c.added and "于德輝" in c.evidence
+    # nothing of its own to match: left uncited rather than cited at random
+    assert checked("衡阳市商务局。", "衡阳市商务局局长是谁?", passages).citations == []

@@ -21,29 +21,52 @@ def pipeline(settings, reply="446.1亿元[1]", **changes):
     return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False), gen
 
 
-def test_prompt_numbers_passages_with_title_outlet_date_and_this_year(fake_index):
+def test_prompt_numbers_passages_with_title_date_and_this_year(fake_index):
     p, _ = pipeline(fake_index)
     hits = p.retriever.search("衡阳2023年进出口总额是多少?")
     messages, used = build_messages("衡阳2023年进出口总额是多少?", hits, 10_000, len)
     system, user = messages[0]["content"], messages[1]["content"]
     assert "只使用资料里的信息" in system and "[1]" in system
-    assert used == [h.chunk for h in hits]
-    first = passage_block(1, used[0])
-    assert user.index(first) < user.index("问题：衡阳2023年进出口总额是多少?")
+    assert used and set(used) <= {h.chunk for h in hits}
+    assert user.index("[1]") < user.index("问题：衡阳2023年进出口总额是多少?")
     assert user.rstrip().endswith("问题：衡阳2023年进出口总额是多少?")
     assert "用简体中文" in user and refusal_sentence("衡阳?") in user
-    dated = next(c for c in used if c.date == "2024")
-    assert passage_block(3, dated).startswith("[3] 《《邁向開放高地》系列報道：衡陽》｜来源：國際在線湖南頻道｜日期：2024（文中“今年”指2024年）\n")
+    dated = next(h.chunk for h in hits if h.chunk.date == "2024")
+    assert passage_block(3, dated).startswith("[3]《《邁向開放高地》系列報道：衡陽》日期：2024（“今年”指2024年）\n")
+    assert passage_block(4, dated, "x", same_article_as=3) == "[4]（与[3]同一篇）\nx"
+    # The answer sentence is shown; the same article's second passage gets the short heading.
+    assert "2023年衡陽市進出口總額446.1億元" in user
+    numbered = [line for line in user.splitlines() if line.startswith("[")]
+    docs = [c.doc_id for c in used]
+    for n, line in enumerate(numbered, start=1):
+        first = docs.index(docs[n - 1]) + 1
+        assert line.startswith(f"[{n}]（与[{first}]同一篇）" if first != n else f"[{n}]《")
 
 
-def test_budget_keeps_the_best_passages_that_fit(fake_index):
-    p, _ = pipeline(fake_index)
-    hits = p.retriever.search("衡阳2023年进出口总额是多少?")
-    _, used = build_messages("q", hits, 1, len)
-    assert used == [hits[0].chunk]  # the best passage always goes in
-    sizes = [len(passage_block(i, h.chunk)) for i, h in enumerate(hits, 1)]
-    _, used = build_messages("q", hits, sizes[0] + sizes[1], len)
-    assert used[:2] == [hits[0].chunk, hits[1].chunk] and len(used) == 2
+def test_context_keeps_the_sentences_that_share_the_question_words():
+    from rag.context import select_context, sentences
+    from rag.documents import Chunk, Hit
+
+    text = "衡阳开放。数据显示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。全市对外实际投资额1701万美元。"
+    assert "".join(sentences(text)) == text
+    other = Chunk("b#0", "b", 0, 9, "天气晴朗。进出口总额很高。", "t", "2024")
+    hits = [Hit(Chunk("a#0", "a", 0, len(text), text, "t", "2024"), 1.0, 1), Hit(other, 0.5, 2)]
+    (first, second) = select_context("衡阳2023年进出口总额是多少?", hits, 1000, len)
+    # "衡阳开放" shares only the place with the question; the weather shares nothing.
+    assert first.text == "数据显示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
+    assert second.text == "进出口总额很高。"
+    (only,) = select_context("衡阳2023年进出口总额是多少?", hits, 5, len)  # over budget: the best sentence
+    assert "446.1" in only.text and only.chunk.doc_id == "a"
+    whole = select_context("What was the total in 2023?", hits, 1000, len)
+    assert [e.text for e in whole] == [text, other.text]  # no Chinese words to match: whole passages
+
+
+def test_retrieval_keeps_room_for_a_second_article(fake_index):
+    p, _ = pipeline(fake_index, max_passages_per_article=1)
+    docs = [h.chunk.doc_id for h in p.retriever.search("衡阳进出口总额", k=5)]
+    assert len(docs) == 5 and len(set(docs)) == 5
+    p, _ = pipeline(fake_index, max_passages_per_article=0)
+    assert len(p.retriever.search("衡阳进出口总额", k=8)) == 8
 
 
 def test_answer_is_verified_cited_and_in_the_question_script(fake_index):
@@ -70,6 +93,42 @@ def test_refusal_without_asking_the_model(fake_index, question, reason):
     answer = p.ask(question)
     assert answer.refused and answer.answer == "根据现有资料，无法回答这个问题。"
     assert answer.refusal_reason.startswith(reason) and gen.calls == [] and answer.citations == []
+
+
+def test_a_question_joining_two_articles_is_covered_by_both():
+    from rag.documents import Chunk, Hit
+    from rag.pipeline import covered_terms, topic_terms
+
+    terms = topic_terms("衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?")
+    assert terms == ["衡阳", "进出口", "总额", "永州", "上半年", "全市"]  # no 分别, no 上半 / 半年
+    a = Chunk("001#1", "001", 0, 9, "2023年衡阳市进出口总额446.1亿元")
+    b = Chunk("003#9", "003", 0, 9, "上半年,永州全市进出口总额196.79亿元")
+    c = Chunk("002#1", "002", 0, 9, "永州上半年全市工业增加值")
+    texts = [a.text, b.text, c.text]
+    hits = [Hit(x, 1.0, i) for i, x in enumerate((a, b, c), start=1)]
+    assert covered_terms(terms, hits, texts) == terms
+    assert covered_terms(terms, hits[:1], texts[:1]) == ["衡阳", "进出口", "总额"]
+
+
+def test_an_answer_cited_to_another_place_or_year_is_refused():
+    from rag.documents import Chunk
+    from rag.pipeline import citation_mismatch
+
+    yongzhou = Chunk("003#9", "003", 0, 9, "上半年,全市进出口总额196.79亿元,增幅56.3%。", "永州推动“湘商回归”", "2022")
+    hengyang = Chunk("001#1", "001", 0, 9, "數據顯示,2023年衡陽市進出口總額446.1億元。", "衡陽", "2024")
+    assert citation_mismatch("永州上半年进出口总额是多少?", ["003#9"], [yongzhou, hengyang]) is None
+    assert citation_mismatch("永州2023年上半年进出口总额是多少?", ["003#9"], [yongzhou, hengyang]) == \
+        "passages about 2022, not 2023"
+    assert citation_mismatch("益陽2013年進出口總額是多少?", ["001#1"], [yongzhou, hengyang]) == \
+        "passages that do not mention 益阳"
+    # a question joining two articles is backed by the two together
+    assert citation_mismatch("衡阳2023年和永州上半年进出口总额分别是多少?", ["001#1", "003#9"], [yongzhou, hengyang]) is None
+
+
+def test_a_wrong_citation_turns_the_answer_into_a_refusal(fake_index):
+    p, _ = pipeline(fake_index, reply="196.79亿元[1]")
+    answer = p.ask("永州2023年上半年进出口总额是多少?")
+    assert answer.refused and "not 2023" in answer.refusal_reason and answer.citations == []
 
 
 def test_off_topic_question_below_the_relevance_threshold_is_not_sent(fake_index):
