@@ -12,7 +12,7 @@ QUESTION ?= 衡阳2023年进出口总额是多少?
 # pip prints a warning for every package about this machine's extra local index; hide those lines only.
 QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
 
-.PHONY: run setup test bench clean-index
+.PHONY: run setup browser test bench clean-index
 
 $(STAMP): requirements.lock requirements-models.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ run: setup
 	$(BIN)/rag index seeds
 	$(BIN)/rag ask "$(QUESTION)"
 
-test: setup
+# The page's end-to-end test drives Debian's Chromium through its chromedriver.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list | grep -q WenQuanYi || { \
+	  echo "installing Debian's chromium and chromium-driver for the browser test ..."; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium chromium-driver fonts-wqy-microhei >/dev/null; }
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup

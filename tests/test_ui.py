@@ -1,0 +1,121 @@
+"""The web page's handlers and rendering, with a fake model; the knowledge-base operations on a real index."""
+
+import pytest
+
+from rag.documents import Answer, Chunk, Citation, Hit
+from rag.indexer import build_index
+from rag.pipeline import Pipeline
+from rag.retrieval import Retriever
+from ui import render
+from ui.app import Handlers, create_app
+from ui.knowledge import add_files, list_articles, remove_article, safe_name
+
+from conftest import SEEDS, FakeEmbedder, FakeGenerator
+
+
+def handlers(settings, reply="446.1亿元[1]"):
+    gen = FakeGenerator(reply)
+    return Handlers(settings, lambda s: Pipeline(s, Retriever.open(s, FakeEmbedder()), gen, progress=False)), gen
+
+
+def test_a_turn_shows_passages_first_then_streams_then_cites(fake_index):
+    h, _ = handlers(fake_index)
+    steps = list(h.respond("衡阳2023年进出口总额是多少?", [], 5, fake_index.llm, True))
+    history, sources, passages = steps[0]
+    assert history[-1]["role"] == "assistant" and sources == "" and 'class="rag-passages"' in passages
+    assert any("446.1" in s[0][-1]["content"] and "▌" in s[0][-1]["content"] for s in steps[1:-1])  # streaming
+    history, sources, _ = steps[-1]
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert 'href="#rag-src-1-' in history[-1]["content"] and "446.1亿元" in history[-1]["content"]
+    assert "<mark" in sources and "446.1億元" in sources and "國際在線湖南頻道" in sources and "2024" in sources
+    # the second turn's anchors do not clash with the first's
+    history, _, _ = list(h.respond("衡阳2023年进出口总额是多少?", history, 5, fake_index.llm, False))[-1]
+    assert 'href="#rag-src-2-' in history[-1]["content"] and len(history) == 4
+
+
+def test_a_refusal_looks_different_and_bad_input_is_one_line(fake_index):
+    h, gen = handlers(fake_index)
+    history, sources, _ = list(h.respond("长沙2023年进出口总额是多少?", [], 5, fake_index.llm, True))[-1]
+    assert 'class="rag-refusal"' in history[-1]["content"] and "长沙" in history[-1]["content"]
+    assert "No sources" in sources and gen.calls == []
+    history, sources, passages = list(h.respond("   ", [], 5, fake_index.llm, True))[-1]
+    assert "the question is empty" in history[-1]["content"] and sources == passages == ""
+
+
+def test_article_text_is_escaped_everywhere():
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    chunk = Chunk("x#0", "x", 0, len(evil), evil, "<b>title</b>", "2024", "outlet")
+    html = render.passages_html([Hit(chunk, 1.0, 1)])
+    cite = Citation(1, "x", "x#0", chunk.title, "2024", "outlet", evil, "<script>alert(1)</script>")
+    answer = Answer("q", "<script>x</script>[1]", False, True, [cite], [], {}, "m")
+    for text in (html, render.sources_html(answer, 1), render.answer_html(answer, 1)):
+        assert "<script>" not in text and "<img" not in text and "&lt;script&gt;" in text
+
+
+def test_the_page_builds_without_serving(fake_index):
+    h, _ = handlers(fake_index)
+    app = create_app(fake_index, h)
+    assert app.title.startswith("rag-news")
+
+
+# --- knowledge base -------------------------------------------------------------------------------
+
+@pytest.fixture
+def kb(settings, tmp_path):
+    s = settings.replace(upload_dir=tmp_path / "uploads")
+    build_index([SEEDS], s, embedder=FakeEmbedder(), progress=False)
+    return s
+
+
+def test_upload_indexes_good_files_and_explains_the_rest(kb, tmp_path):
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "长沙新闻.txt").write_text("长沙2023年进出口总额为1000亿元。\n长沙外贸发展迅速。", encoding="utf-8")
+    (incoming / "photo.txt").write_bytes(bytes(range(256)) * 8)
+    (incoming / "report.pdf").write_bytes(b"%PDF-1.4")
+    report = add_files(sorted(incoming.iterdir()), kb)
+    assert report.added == ["长沙新闻"]
+    reasons = dict(report.rejected)
+    assert "unsupported file type" in reasons["report.pdf"] and "photo.txt" in reasons
+    assert sorted(p.name for p in kb.upload_dir.iterdir()) == ["长沙新闻.txt"]  # the rejected are not kept
+    articles = {a.doc_id: a for a in list_articles(kb)}
+    assert articles["长沙新闻"].uploaded and not articles["001_a7d89014a7bd190e"].uploaded
+    assert len(articles) == 6  # the seeds are all still there
+    assert "1000亿元" in Retriever.open(kb, FakeEmbedder()).search("长沙2023年进出口总额")[0].chunk.text
+
+
+def test_remove_takes_out_an_upload_only(kb, tmp_path):
+    (tmp_path / "a.txt").write_text("株洲上半年进出口总额88亿元。", encoding="utf-8")
+    add_files([tmp_path / "a.txt"], kb)
+    assert remove_article("a", kb) == "removed a"
+    assert "a" not in {a.doc_id for a in list_articles(kb)} and len(list_articles(kb)) == 5
+    with pytest.raises(Exception, match="indexed from .*seeds"):
+        remove_article("000_62280806a8835b66", kb)
+
+
+def test_upload_names_never_leave_the_upload_folder(kb, tmp_path):
+    assert safe_name("../../x.txt") == "x.txt" and safe_name("..\\..\\y.md") == "y.md"
+    evil = tmp_path / "evil.txt"
+    evil.write_text("湘潭2023年进出口总额为77亿元。", encoding="utf-8")
+    h = Handlers(kb, lambda s: None)
+    message, rows, ids = h.add([evil])
+    assert "added 1" in message and ids == ["evil"] and any(r[0] == "evil" for r in rows)
+    assert (kb.upload_dir / "evil.txt").is_file() and not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_the_evaluation_tab_runs_a_set_and_lists_failures(fake_index, tmp_path):
+    import json
+
+    qset = tmp_path / "two.jsonl"
+    qset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "a", "question": "衡阳2023年进出口总额是多少?", "answers": ["446.1亿元"], "sources": ["001"], "answerable": True},
+        {"id": "b", "question": "长沙2023年进出口总额是多少?", "answers": [], "sources": [], "answerable": False}]),
+        encoding="utf-8")
+    h, _ = handlers(fake_index)
+    report = h.evaluate(None, str(qset), 10, fake_index.llm)
+    assert "answer accuracy (answerable) | 100.0 % (1/1)" in report and "refusal accuracy" in report
+    h, _ = handlers(fake_index, reply="144.6亿元[1]")
+    report = h.evaluate(str(qset), None, 1, fake_index.llm)
+    assert "1 of 2 questions" not in report and "## Failing questions (1)" in report
+    (tmp_path / "bad.jsonl").write_text('{"id": 1}\n', encoding="utf-8")
+    assert h.evaluate(None, str(tmp_path / "bad.jsonl"), 5, fake_index.llm).startswith("error: ")

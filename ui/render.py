@@ -1,0 +1,97 @@
+"""HTML for the chat page: answers with linked [n] markers, the sources panel, the retrieved passages.
+
+Every piece of article or model text is HTML-escaped before markup is added, so a page that
+contains markup or script is shown as text and never runs in the browser. Pure functions of
+the library's records (Answer, Citation, Hit); no Gradio here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from rag.documents import Answer, Citation, Hit
+
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def anchor(turn: int, n: int) -> str:
+    """The element id of source [n] of chat turn ``turn`` (ids stay unique down the conversation)."""
+    return f"rag-src-{turn}-{n}"
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """The answer as the chat shows it: markers link to their source; a refusal looks like one."""
+    if answer.refused:
+        reason = f'<div class="rag-reason">{html.escape(answer.refusal_reason or "")}</div>' if answer.refusal_reason else ""
+        return f'<div class="rag-refusal">⚠ {html.escape(answer.answer)}{reason}</div>'
+    text = _MARKER.sub(lambda m: f'<a class="rag-cite" href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>',
+                       html.escape(answer.answer))
+    note = "" if answer.verified else (
+        f'<div class="rag-warning">Not found in any passage: {html.escape(", ".join(answer.unverified))} '
+        "— check before use.</div>")
+    return f'<div class="rag-answer">{text}</div>{note}'
+
+
+def streaming_html(partial: str) -> str:
+    """The answer while it streams: plain escaped text."""
+    return html.escape(partial) + " ▌"
+
+
+def highlighted(passage: str, evidence: str) -> str:
+    """The passage, escaped, with the evidence sentence marked (when it occurs in the passage)."""
+    at = passage.find(evidence) if evidence else -1
+    if at < 0:
+        return html.escape(passage)
+    return (html.escape(passage[:at]) + '<mark class="rag-evidence">' + html.escape(evidence) + "</mark>"
+            + html.escape(passage[at + len(evidence):]))
+
+
+def meta_line(title: str, source: str, date: str) -> str:
+    shown = title if title.startswith("《") and title.endswith("》") else (f"《{title}》" if title else "")
+    return " · ".join(html.escape(p) for p in (shown, source, date) if p)
+
+
+def citation_html(c: Citation, turn: int) -> str:
+    added = ' <span class="rag-added">citation added: this passage holds the figure</span>' if c.added else ""
+    return (f'<div class="rag-source" id="{anchor(turn, c.n)}">'
+            f'<div class="rag-source-head"><b>[{c.n}]</b> {meta_line(c.title, c.source, c.date)} '
+            f'<code>{html.escape(c.doc_id)}</code>{added}</div>'
+            f'<blockquote>{highlighted(c.text, c.evidence)}</blockquote></div>')
+
+
+def sources_html(answer: Answer | None, turn: int) -> str:
+    """The sources panel under an answer: every cited article with its passage, evidence marked."""
+    if answer is None:
+        return ""
+    if answer.refused:
+        return '<div class="rag-sources rag-none">No sources: the articles do not answer this question.</div>'
+    if not answer.citations:
+        return '<div class="rag-sources rag-none">The answer cites no passage.</div>'
+    return ('<div class="rag-sources"><h4>Sources</h4>' + "".join(citation_html(c, turn) for c in answer.citations)
+            + "</div>")
+
+
+def passages_html(hits: list[Hit]) -> str:
+    """The retrieved passages, best first, shown as soon as retrieval finishes."""
+    if not hits:
+        return '<div class="rag-passages rag-none">No passages retrieved (is the knowledge base empty?).</div>'
+    rows = []
+    for h in hits:
+        c = h.chunk
+        rows.append(f'<details class="rag-passage"><summary>#{h.rank} {meta_line(c.title, c.source, c.date)} '
+                    f'<code>{html.escape(c.chunk_id)}</code> score {h.score:.3f}</summary>'
+                    f"<div>{html.escape(c.text)}</div></details>")
+    return '<div class="rag-passages"><h4>Retrieved passages</h4>' + "".join(rows) + "</div>"
+
+
+CSS = """
+.rag-refusal { color: #8a5a00; background: #fff6e0; border-left: 4px solid #e0a000; padding: 6px 10px; }
+.rag-reason { font-size: 0.85em; color: #6b5a30; margin-top: 4px; }
+.rag-warning { color: #a00; font-size: 0.9em; margin-top: 4px; }
+.rag-source { border: 1px solid #ddd; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.rag-source blockquote { margin: 6px 0 0 0; white-space: pre-wrap; }
+.rag-evidence { background: #fff1a8; padding: 0 2px; }
+.rag-added { font-size: 0.8em; color: #666; }
+.rag-none { color: #666; font-style: italic; }
+"""
