@@ -2,10 +2,12 @@
 
 The model is not asked when retrieval already shows the articles cannot answer: nothing
 retrieved, the best passage below Settings.min_relevance, a place the question names that no
-retrieved passage mentions, or a year the question names that every retrieved passage
-contradicts. Otherwise the answer streams from the model, is converted to the question's script,
-checked for the refusal sentence, and its numbers verified against the cited passages
-(citations.py). ``stream`` yields events for the UI and CLI; ``ask`` returns the Answer.
+retrieved passage mentions, too few of the question's topic words in the best passages of its two
+best articles, or a year the question names that every retrieved passage contradicts. Otherwise
+the answer streams from the model, is converted to the question's script, checked for the refusal
+sentence, its numbers verified against the cited passages (citations.py), and the cited passages
+checked against the question's places and years; an answer that fails becomes the refusal.
+``stream`` yields events for the UI and CLI; ``ask`` returns the Answer.
 """
 
 from __future__ import annotations

@@ -84,11 +84,11 @@ def test_ask_see_the_cited_source_upload_and_ask_again(served, browser, tmp_path
     browser.get(url)
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-question textarea"), 60)
     ask(browser, "衡阳2023年进出口总额是多少?")
-    wait_for(browser, lambda d: "446.1" in text_of(d, "#rag-sources"))
-    assert "446.1" in text_of(browser, "#rag-chat")
-    sources = text_of(browser, "#rag-sources")
+    wait_for(browser, lambda d: "446.1" in text_of(d, "#rag-chat .rag-sources"))
+    assert "446.1" in text_of(browser, "#rag-chat .rag-answer")
+    sources = text_of(browser, "#rag-chat .rag-sources")
     assert "邁向開放高地" in sources and "國際在線湖南頻道" in sources
-    assert browser.find_elements(By.CSS_SELECTOR, "#rag-sources mark.rag-evidence")
+    assert browser.find_elements(By.CSS_SELECTOR, "#rag-chat .rag-sources mark.rag-evidence")
     assert browser.find_elements(By.CSS_SELECTOR, "#rag-chat a.rag-cite")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "answer.png"))
@@ -106,8 +106,8 @@ def test_ask_see_the_cited_source_upload_and_ask_again(served, browser, tmp_path
 
     browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Chat')]").click()
     ask(browser, "株洲2023年进出口总额是多少?")
-    wait_for(browser, lambda d: "512.3" in text_of(d, "#rag-sources"))
-    assert "512.3" in text_of(browser, "#rag-chat")
+    wait_for(browser, lambda d: "512.3" in text_of(d, "#rag-chat .rag-sources"))
+    assert "512.3" in text_of(browser, "#rag-chat .rag-answer")
 
 
 def test_five_people_asking_at_once_all_get_their_answer(served):
@@ -120,7 +120,7 @@ def test_five_people_asking_at_once_all_get_their_answer(served):
                  "长沙2023年进出口总额是多少?": "无法回答"}
 
     def one(question: str) -> str:
-        history, _sources, _passages = client.predict(question, [], 5, "qwen2.5-coder-1.5b", True, api_name="/ask")
+        history, _passages = client.predict(question, [], 5, "qwen2.5-coder-1.5b", True, api_name="/ask")
         content = history[-1]["content"]  # Gradio 6 returns a message's content as a list of parts
         return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
 

@@ -21,25 +21,30 @@ def handlers(settings, reply="446.1亿元[1]"):
 def test_a_turn_shows_passages_first_then_streams_then_cites(fake_index):
     h, _ = handlers(fake_index)
     steps = list(h.respond("衡阳2023年进出口总额是多少?", [], 5, fake_index.llm, True))
-    history, sources, passages = steps[0]
-    assert history[-1]["role"] == "assistant" and sources == "" and 'class="rag-passages"' in passages
+    history, passages = steps[0]
+    assert history[-1]["role"] == "assistant" and "rag-sources" not in history[-1]["content"]
+    assert 'class="rag-passages"' in passages  # before the model's first token
     assert any("446.1" in s[0][-1]["content"] and "▌" in s[0][-1]["content"] for s in steps[1:-1])  # streaming
-    history, sources, _ = steps[-1]
+    history, _ = steps[-1]
     assert [m["role"] for m in history] == ["user", "assistant"]
-    assert 'href="#rag-src-1-' in history[-1]["content"] and "446.1亿元" in history[-1]["content"]
+    answer = history[-1]["content"]
+    assert 'href="#rag-src-1-' in answer and "446.1亿元" in answer
+    sources = answer[answer.index('class="rag-sources"'):]  # under the answer
     assert "<mark" in sources and "446.1億元" in sources and "國際在線湖南頻道" in sources and "2024" in sources
-    # the second turn's anchors do not clash with the first's
-    history, _, _ = list(h.respond("衡阳2023年进出口总额是多少?", history, 5, fake_index.llm, False))[-1]
+    assert 'id="rag-src-1-' in sources
+    # the second turn's anchors do not clash with the first's, and the first keeps its sources
+    history, _ = list(h.respond("衡阳2023年进出口总额是多少?", history, 5, fake_index.llm, False))[-1]
     assert 'href="#rag-src-2-' in history[-1]["content"] and len(history) == 4
+    assert 'id="rag-src-1-' in history[1]["content"]
 
 
 def test_a_refusal_looks_different_and_bad_input_is_one_line(fake_index):
     h, gen = handlers(fake_index)
-    history, sources, _ = list(h.respond("长沙2023年进出口总额是多少?", [], 5, fake_index.llm, True))[-1]
+    history, _ = list(h.respond("长沙2023年进出口总额是多少?", [], 5, fake_index.llm, True))[-1]
     assert 'class="rag-refusal"' in history[-1]["content"] and "长沙" in history[-1]["content"]
-    assert "No sources" in sources and gen.calls == []
-    history, sources, passages = list(h.respond("   ", [], 5, fake_index.llm, True))[-1]
-    assert "the question is empty" in history[-1]["content"] and sources == passages == ""
+    assert "No sources" in history[-1]["content"] and gen.calls == []
+    history, passages = list(h.respond("   ", [], 5, fake_index.llm, True))[-1]
+    assert "the question is empty" in history[-1]["content"] and passages == ""
 
 
 def test_article_text_is_escaped_everywhere():

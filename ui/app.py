@@ -62,8 +62,9 @@ class Handlers:
             self._pipelines.clear()
 
     def respond(self, question: str, history: list, k: int, model: str,
-                show_passages: bool) -> Iterator[tuple[list, str, str]]:
-        """Stream one chat turn: (chat history, sources html, retrieved passages html) after each event."""
+                show_passages: bool) -> Iterator[tuple[list, str]]:
+        """Stream one chat turn: (chat history, retrieved passages html) after each event. The final
+        answer carries its sources under it, so every answer in the history keeps its own."""
         past = list(history or [])
         turn = sum(1 for m in past if m.get("role") == "user") + 1
         asked = {"role": "user", "content": question}
@@ -76,14 +77,14 @@ class Handlers:
             for event in self.pipeline(model).stream(question, int(k) if k else None):
                 if event.kind == "retrieved":
                     passages = render.passages_html(event.data) if show_passages else ""
-                    yield chat(render.streaming_html("")), "", passages
+                    yield chat(render.streaming_html("")), passages
                 elif event.kind == "token":
                     text += event.data
-                    yield chat(render.streaming_html(text)), "", passages
+                    yield chat(render.streaming_html(text)), passages
                 elif event.kind == "answer":
-                    yield chat(render.answer_html(event.data, turn)), render.sources_html(event.data, turn), passages
+                    yield chat(render.answer_html(event.data, turn) + render.sources_html(event.data, turn)), passages
         except RagError as exc:  # an empty or too-long question, a missing index: one line, nothing lost
-            yield chat(f'<div class="rag-refusal">⚠ {render.html.escape(str(exc))}</div>'), "", ""
+            yield chat(f'<div class="rag-refusal">⚠ {render.html.escape(str(exc))}</div>'), ""
 
     def articles(self) -> list[list]:
         return [a.row() for a in list_articles(self.settings)]
@@ -164,7 +165,6 @@ def create_app(settings: Settings, handlers: Handlers | None = None):
                         clear = gr.Button("Clear chat", elem_id="rag-clear")
                     gr.Examples(EXAMPLES, inputs=question)
                 with gr.Column(scale=2):
-                    sources = gr.HTML(label="Sources", elem_id="rag-sources")
                     passages = gr.HTML(label="Retrieved passages", elem_id="rag-passages")
             with gr.Accordion("Settings", open=False):
                 k = gr.Slider(1, 10, value=settings.k, step=1, label="passages to retrieve (top-k)")
@@ -189,11 +189,11 @@ def create_app(settings: Settings, handlers: Handlers | None = None):
             report = gr.Markdown(elem_id="rag-eval-report")
 
         inputs = [question, chat, k, model, show]
-        outputs = [chat, sources, passages]
+        outputs = [chat, passages]
         for trigger, api_name in ((ask.click, "ask"), (question.submit, "ask_enter")):
             trigger(h.respond, inputs, outputs, concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answers",
                     api_name=api_name).then(lambda: "", None, question)
-        clear.click(lambda: ([], "", ""), None, outputs, queue=False)
+        clear.click(lambda: ([], ""), None, outputs, queue=False)
 
         def evaluate(chosen_set, uploaded, first_n, chosen_model, progress=gr.Progress(track_tqdm=True)):
             return h.evaluate(chosen_set, uploaded, first_n, chosen_model)

@@ -33,7 +33,7 @@ class Article:
     uploaded: bool
 
     def row(self) -> list:
-        return [self.doc_id, self.title, self.date, self.source, self.chunks, "upload" if self.uploaded else self.file]
+        return [self.doc_id, self.title, self.date, self.source, self.chunks, "upload" if self.uploaded else _shown(self.file)]
 
 
 @dataclass
@@ -125,3 +125,11 @@ def remove_article(doc_id: str, settings: Settings) -> str:
 
 def _under(file: str, root: str) -> bool:
     return bool(file) and (file == root or file.startswith(root.rstrip("/") + "/"))
+
+
+def _shown(file: str) -> str:
+    """A file path relative to the working folder when it lies under it (seeds/001.txt)."""
+    try:
+        return str(Path(file).relative_to(Path.cwd()))
+    except ValueError:
+        return file

@@ -61,15 +61,15 @@ def citation_html(c: Citation, turn: int) -> str:
 
 
 def sources_html(answer: Answer | None, turn: int) -> str:
-    """The sources panel under an answer: every cited article with its passage, evidence marked."""
+    """The sources under an answer: every cited article with its passage, evidence marked."""
     if answer is None:
         return ""
     if answer.refused:
         return '<div class="rag-sources rag-none">No sources: the articles do not answer this question.</div>'
     if not answer.citations:
         return '<div class="rag-sources rag-none">The answer cites no passage.</div>'
-    return ('<div class="rag-sources"><h4>Sources</h4>' + "".join(citation_html(c, turn) for c in answer.citations)
-            + "</div>")
+    return ('<details class="rag-sources" open><summary>Sources</summary>'
+            + "".join(citation_html(c, turn) for c in answer.citations) + "</details>")
 
 
 def passages_html(hits: list[Hit]) -> str:
