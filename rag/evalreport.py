@@ -19,7 +19,7 @@ def secs(value: float | None) -> str:
 def rgb_text(s: dict, out: Path) -> str:
     lines = [f"# RGB zh_{s['task']}, noise {s['noise']:g}: {s['questions']} questions",
              "", f"- model: {', '.join(s['models']) or 'n/a'}",
-             f"- accuracy: {pct(s['accuracy'])}",
+             f"- accuracy: {pct(s['accuracy'])}" + (" (at noise 1 only a rejection is right)" if s["noise"] >= 1 else ""),
              f"- rejection rate (reply contains 信息不足): {pct(s['rejection_rate'])}"]
     if s["task"] == "fact":
         lines += [f"- error detection rate (reply says 事实性错误): {pct(s['error_detection_rate'])}",

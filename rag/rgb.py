@@ -133,8 +133,9 @@ def summarise_rgb(rows: list[dict], task: str, noise: float, ids: list[str] | No
         wanted = set(ids)
         rows = [r for r in rows if str(r["id"]) in wanted]
     n = len(rows)
-    correct = sum(rgb_correct(r["labels"]) for r in rows)
     rejected = sum(r["labels"] == [-1] for r in rows)
+    # The benchmark's rule: at noise 1 no passage holds the answer, and only a rejection is right.
+    correct = rejected if noise >= 1 else sum(rgb_correct(r["labels"]) for r in rows)
     flagged = [r for r in rows if r.get("fact_flag")]
     summary = {"benchmark": "rgb", "task": task, "noise": noise, "questions": n,
                "accuracy": correct / n if n else None, "rejection_rate": rejected / n if n else None,

@@ -300,3 +300,11 @@ def test_cmrc_runner_indexes_the_passages_and_scores_spans(tmp_path, settings):
     assert second["em"] == 0.0
     assert summary["questions"] == 2 and summary["em"] == 0.5 and summary["hit5"] == 1.0
     assert (tmp_path / "cache" / "bench" / "cmrc2018" / "index").is_dir()
+
+
+def test_at_noise_1_only_a_rejection_counts_as_right():
+    from rag.rgb import summarise_rgb
+
+    rows = [{"id": 1, "labels": [-1], "timings": {"total_s": 1.0}}, {"id": 2, "labels": [1], "timings": {"total_s": 1.0}}]
+    assert summarise_rgb(rows, "refine", 1.0)["accuracy"] == 0.5 == summarise_rgb(rows, "refine", 1.0)["rejection_rate"]
+    assert summarise_rgb(rows, "refine", 0.4)["accuracy"] == 0.5
