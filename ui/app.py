@@ -2,8 +2,8 @@
 
 ``create_app(settings)`` returns the gr.Blocks; ``serve`` launches it (``rag serve``). The page's
 work is done by ``Handlers``, plain Python that tests call with a fake pipeline. One language
-model serves every user, so answers queue one at a time (Settings-independent: a second CPU
-answer at once only slows both); a waiting user sees their place in the queue.
+model serves every user, so answers queue one at a time (on a CPU a second answer at once only
+slows both down); a waiting user sees their place in the queue.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class Handlers:
     def add(self, files: list | None) -> tuple[str, list[list], list[str]]:
         if not files:
             return "choose one or more .txt .md .html .htm .jsonl files first", self.articles(), self.uploaded_ids()
-        paths = [Path(f) if isinstance(f, (str, Path)) else Path(f.name) for f in files]  # gradio: paths or file objects
+        paths = [_path_of(f) for f in files]
         try:
             report = add_files(paths, self.settings, progress=True)
         except RagError as exc:
@@ -114,7 +114,6 @@ class Handlers:
             message = f"error: {exc}"
         return message, self.articles(), self.uploaded_ids()
 
-
     def question_sets(self) -> list[str]:
         folder = Path(self.settings.question_dir)
         return sorted(str(p) for p in folder.glob("*.jsonl")) if folder.is_dir() else []
@@ -126,8 +125,7 @@ class Handlers:
         from rag.evalreport import eval_text
         from rag.evaluation import run_eval
 
-        path = Path(uploaded if isinstance(uploaded, (str, Path)) else uploaded.name) if uploaded else \
-            (Path(chosen) if chosen else None)
+        path = _path_of(uploaded) if uploaded else (Path(chosen) if chosen else None)
         if path is None:
             return "choose a question set or upload one (JSON Lines, see eval/README.md)"
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,6 +137,11 @@ class Handlers:
             except RagError as exc:
                 return f"error: {exc}"
             return eval_text(summary, Path(path.name + " (predictions not kept)"))
+
+
+def _path_of(upload) -> Path:
+    """Gradio hands uploads over as paths (or, in older versions, objects with a ``name``)."""
+    return Path(upload) if isinstance(upload, (str, Path)) else Path(upload.name)
 
 
 def _real_pipeline(settings: Settings):
