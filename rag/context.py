@@ -1,16 +1,16 @@
 """Which words of the retrieved passages the model reads: the sentences that matter, within a budget.
 
 The model reads the prompt at ~100 tokens/s on 2 cores, so every sentence it reads costs the user
-time before the first token. For a Chinese question each passage is cut into sentences, and the
-sentences are ranked by the question's content words they contain (longer words weigh more) and
-the years the question names; the best sentence of each of the two best articles goes in first,
-then the rest, best first, until the token budget is spent (a chosen sentence that does not name
-the question's year brings along the sentence before it that does), each
-kept in its passage's order with "…" where sentences were left out. Passages none of whose
-sentences were chosen are left out. A question with no Chinese content words (English) cannot be
-matched word for word, so its passages go in whole, best first, while they fit.
-The first passage is always used. ``header_tokens(chunk, first_of_its_article)`` prices the
-passage's heading, which is shorter for a second passage of the same article.
+time before the first token. For a Chinese question each passage is cut into sentences, ranked by
+the question's content words they hold (longer words weigh more) and the years it names; those
+scoring under MIN_SHARE_OF_BEST of the best are dropped. The best sentence of each of the two best
+articles goes in first, then the rest, best first, until the token budget is spent; a chosen
+sentence that does not name the question's year brings along the sentence before it that does.
+Sentences keep their passage's order, with "…" where some were left out, and passages none of
+whose sentences were chosen are left out. A question with no Chinese content words (English)
+cannot be matched word for word, so its passages go in whole, best first, while they fit. The
+best sentence (or passage) always goes in, even over budget. ``header_tokens(chunk,
+first_of_its_article)`` prices a passage's heading, shorter for a second passage of one article.
 Does not build the prompt (prompting.py does).
 """
 
