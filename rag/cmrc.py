@@ -10,17 +10,15 @@ retrieved passages with hit@1 / hit@5 of the question's own passage.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 from .config import Settings
 from .errors import InputError
-from .metrics import cmrc_em, cmrc_f1, first_rank, percentile
+from .metrics import cmrc_em, cmrc_f1, first_rank, percentile, strip_markers
 from .runs import PredictionWriter, pending
 
 CORPUS_STEM = "cmrc2018-dev"
-_MARKER = re.compile(r"\s*\[\d+\]")
 
 
 def load_cmrc(bench_dir: Path) -> dict:
@@ -77,7 +75,7 @@ def run_cmrc(settings: Settings, out: Path, limit: int | None = None, fresh: boo
         todo = list(pending(questions, writer.done))
         for q in tqdm(todo, desc="CMRC 2018 dev", unit="q", disable=not progress, file=sys.stderr, dynamic_ncols=True):
             answer = pipeline.ask(q["question"])
-            span = "" if answer.refused else _MARKER.sub("", answer.answer).strip()
+            span = "" if answer.refused else strip_markers(answer.answer).strip()
             writer.write({"id": q["id"], **answer.to_dict(), "gold": q["answers"], "gold_passage": q["passage"],
                           "em": cmrc_em(span, q["answers"]), "f1": cmrc_f1(span, q["answers"])})
         rows = list(writer.rows)

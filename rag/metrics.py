@@ -21,8 +21,13 @@ from .script import to_simplified
 
 Gold = Sequence["str | Sequence[str]"]
 
-_MARKER = re.compile(r"\[\d+\]")
+_MARKER = re.compile(r"\s*\[\d+\]")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+
+
+def strip_markers(text: str) -> str:
+    """The answer without its citation markers. ``strip_markers("光荣和ω-force [1]。") == "光荣和ω-force。"``"""
+    return _MARKER.sub("", text)
 
 
 def normalise_answer(text: str) -> str:
@@ -32,7 +37,7 @@ def normalise_answer(text: str) -> str:
     '1701万美元'
     """
     text = unicodedata.normalize("NFKC", to_simplified(text)).lower()
-    text = _MARKER.sub("", text)
+    text = strip_markers(text)
     text = re.sub(r"\s+", "", text)
     return _THOUSANDS.sub("", text)
 

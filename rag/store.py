@@ -83,18 +83,23 @@ def current_version(index_dir: Path) -> Path | None:
     return index_dir / name
 
 
+def read_manifest(index_dir: Path) -> tuple[Path, dict]:
+    """(the live version folder, its manifest) without loading chunks or vectors."""
+    version = current_version(index_dir)
+    if version is None:
+        raise IndexMissingError(f"no index in {index_dir}/; build one with: rag index --index {index_dir}")
+    try:
+        return version, json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"cannot read the manifest of {index_dir}/ ({exc}); rebuild with: {rebuild_hint(index_dir)}") from None
+
+
 def load_index(index_dir: Path, embedder_id: str | None = None) -> Index:
     """Load the live index; check its format and, if given, that it was built with ``embedder_id``."""
     import faiss
 
     index_dir = Path(index_dir)
-    version = current_version(index_dir)
-    if version is None:
-        raise IndexMissingError(f"no index in {index_dir}/; build one with: rag index --index {index_dir}")
-    try:
-        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"cannot read the manifest of {index_dir}/ ({exc}); rebuild with: {rebuild_hint(index_dir)}") from None
+    version, manifest = read_manifest(index_dir)
     check_manifest(manifest, index_dir, embedder_id)
     try:
         documents = {d["doc_id"]: Document(**d) for d in _read_jsonl(version / "documents.jsonl")}

@@ -87,32 +87,37 @@ class Handlers:
             yield chat(f'<div class="rag-refusal">⚠ {render.html.escape(str(exc))}</div>'), ""
 
     def articles(self) -> list[list]:
-        return [a.row() for a in list_articles(self.settings)]
+        return self.listing()[0]
 
     def uploaded_ids(self) -> list[str]:
-        return [a.doc_id for a in list_articles(self.settings) if a.uploaded]
+        return self.listing()[1]
+
+    def listing(self) -> tuple[list[list], list[str]]:
+        """(the article table's rows, the doc_ids of uploaded articles), from one read of the index."""
+        articles = list_articles(self.settings)
+        return [a.row() for a in articles], [a.doc_id for a in articles if a.uploaded]
 
     def add(self, files: list | None) -> tuple[str, list[list], list[str]]:
         if not files:
-            return "choose one or more .txt .md .html .htm .jsonl files first", self.articles(), self.uploaded_ids()
+            return ("choose one or more .txt .md .html .htm .jsonl files first", *self.listing())
         paths = [_path_of(f) for f in files]
         try:
             report = add_files(paths, self.settings, progress=True)
         except RagError as exc:
-            return f"error: {exc}", self.articles(), self.uploaded_ids()
+            return (f"error: {exc}", *self.listing())
         if report.added or report.updated:
             self.reload_index()
-        return report.message(), self.articles(), self.uploaded_ids()
+        return (report.message(), *self.listing())
 
     def remove(self, doc_id: str | None) -> tuple[str, list[list], list[str]]:
         if not doc_id:
-            return "choose an uploaded article to remove", self.articles(), self.uploaded_ids()
+            return ("choose an uploaded article to remove", *self.listing())
         try:
             message = remove_article(doc_id, self.settings)
             self.reload_index()
         except RagError as exc:
             message = f"error: {exc}"
-        return message, self.articles(), self.uploaded_ids()
+        return (message, *self.listing())
 
     def question_sets(self) -> list[str]:
         folder = Path(self.settings.question_dir)

@@ -9,7 +9,6 @@ here: the others belong to folders the command line indexes.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Iterable
 
 from rag.config import Settings
-from rag.errors import InputError
+from rag.errors import IndexMissingError, InputError
 from rag.readers import SUPPORTED_SUFFIXES
-from rag.store import current_version
+from rag.store import read_manifest
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,10 @@ class AddReport:
 
 def list_articles(settings: Settings) -> list[Article]:
     """The indexed articles, from the index manifest (the vectors are not loaded)."""
-    version = current_version(Path(settings.index_dir))
-    if version is None:
+    try:
+        _, manifest = read_manifest(Path(settings.index_dir))
+    except IndexMissingError:
         return []
-    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     upload_root = str(Path(settings.upload_dir).resolve())
     return [Article(doc_id, d.get("title", ""), d.get("date", ""), d.get("source", ""), d.get("n_chunks", 0),
                     d.get("file", ""), _under(d.get("file", ""), upload_root))
