@@ -1,15 +1,17 @@
 """`rag bench`: measure indexing and retrieval on this machine and rewrite BENCHMARKS.md.
 
 Indexing is timed as a user meets it: the `rag index` command in a fresh process (imports and
-model load included), from scratch and again on unchanged input. Retrieval is timed warm, in
-process, per question of a question set (embedding the question + dense search + BM25 + fusion).
-Reports medians and p95 with the exact command. Does not time answer generation.
+model load included), from scratch and again on unchanged input, with its peak memory. Retrieval
+is timed warm, in process, per question of a question set (embedding the question + dense search
++ BM25 + fusion), and at 10k / 100k (/ 1M) chunks with benchscale.py. Answers are timed warm per
+model, and cold as `rag ask` in a new process. Reports medians and p95 with the exact command.
 """
 
 from __future__ import annotations
 
 import json
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -19,8 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
+from tqdm import tqdm
+
+from .benchscale import dense_at_size, embed_query_ms, retrieval_at_size
 from .config import Settings
 from .retrieval import Retriever
+from .vectorindex import all_vectors
 
 
 def _rag_command() -> list[str]:
@@ -40,7 +46,18 @@ def time_index_runs(sources: list[Path], runs: int, embedder: str) -> dict:
                 bucket.append(time.perf_counter() - started)
                 report = json.loads(out.stdout)
                 chunks = max(chunks, report["embedded_chunks"])
-    return {"chunks": chunks, "scratch_s": scratch, "unchanged_s": unchanged}
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far
+    return {"chunks": chunks, "scratch_s": scratch, "unchanged_s": unchanged, "peak_mb": peak_mb}
+
+
+def time_cold_ask(index_dir: str, question: str, runs: int) -> list[float]:
+    """Wall time of `rag ask` in a new process, from start to the final answer (models already assembled)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(_rag_command() + ["ask", question, "--index", index_dir, "--json"], check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return times
 
 
 def time_retrieval(settings: Settings, questions: list[str], repeats: int) -> list[float]:
@@ -89,7 +106,14 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
                                          "--embedder", settings.embedder], check=True, capture_output=True)
         questions = [json.loads(line)["question"] for line in question_file.read_text(encoding="utf-8").splitlines() if line.strip()]
         retrieval = time_retrieval(local, questions, 1 if quick else 3)
+        retriever = Retriever.open(local)
+        embed_ms = embed_query_ms(retriever, questions)
+        sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+        centres = all_vectors(retriever.index.vectors)
+        dense = [dense_at_size(centres, n, local) for n in tqdm(sizes, desc="dense search at size", unit="size")]
+        scaled = [retrieval_at_size(retriever, n, questions, local) for n in tqdm(sizes[:2], desc="retrieval at size", unit="size")]
         answers = [time_answers(local, questions[:12], m) for m in (models or [settings.llm])]
+        cold = time_cold_ask(tmp, questions[0], 1 if quick else 3)
     cmd = "rag bench" + (" --quick" if quick else "")
     med_scratch = statistics.median(index["scratch_s"])
     lines = [
@@ -101,16 +125,43 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
         "",
         "## Indexing (`rag index`, a new process each run: imports and model load included)",
         "",
-        "| corpus | chunks | from scratch, median | from scratch, p95 | unchanged re-run, median | chunks/s (from scratch) | runs |",
-        "|---|---|---|---|---|---|---|",
+        "| corpus | chunks | from scratch, median | from scratch, p95 | unchanged re-run, median | chunks/s (from scratch) | peak memory | runs |",
+        "|---|---|---|---|---|---|---|---|",
         f"| {', '.join(str(s) for s in sources)} | {index['chunks']} | {med_scratch:.2f} s | {p95(index['scratch_s']):.2f} s "
-        f"| {statistics.median(index['unchanged_s']):.2f} s | {index['chunks'] / med_scratch:.1f} | {runs} |",
+        f"| {statistics.median(index['unchanged_s']):.2f} s | {index['chunks'] / med_scratch:.1f} | {index['peak_mb']:.0f} MB | {runs} |",
         "",
         "## Retrieval (warm, in process: embed the question + FAISS + BM25 + fusion)",
         "",
-        "| question set | questions timed | median | p95 |",
+        "| question set | questions timed | median | p95 | of which embedding the question, median | p95 |",
+        "|---|---|---|---|---|---|",
+        f"| {question_file} | {len(retrieval)} | {statistics.median(retrieval) * 1000:.1f} ms | {p95(retrieval) * 1000:.1f} ms "
+        f"| {statistics.median(embed_ms):.1f} ms | {p95(embed_ms):.1f} ms |",
+        "",
+        "## Retrieval at scale",
+        "",
+        "Synthetic vectors clustered around the seeds' chunk vectors (rag/benchscale.py); one query at a time, "
+        f"{local.candidates} candidates. HNSW: M={local.hnsw_m}, efConstruction={local.hnsw_ef_construction}, "
+        f"efSearch={max(local.hnsw_ef_search, local.candidates)}; recall@10 against exact search over 200 queries. "
+        f"`vector_index = auto` uses exact search up to {local.exact_search_max:,} chunks and HNSW above.",
+        "",
+        "| chunks | exact search, median | p95 | HNSW search, median | p95 | HNSW recall@10 | HNSW build | bytes per chunk, exact / HNSW |",
+        "|---|---|---|---|---|---|---|---|",
+        *[f"| {d['n']:,} | {d['flat_p50']:.2f} ms | {d['flat_p95']:.2f} ms | {d['hnsw_p50']:.3f} ms | {d['hnsw_p95']:.3f} ms "
+          f"| {d['recall10']:.3f} | {d['hnsw_build_s']:.1f} s | {d['flat_bytes']:.0f} / {d['hnsw_bytes']:.0f} |" for d in dense],
+        "",
+        "Whole retrieval (the real embedder, BM25 over that many chunks: the seeds' chunks repeated, fusion), per question of the set:",
+        "",
+        "| chunks | exact, median | p95 | auto (HNSW above the threshold), median | p95 |",
+        "|---|---|---|---|---|",
+        *[f"| {r['n']:,} | {r['flat']['p50']:.1f} ms | {r['flat']['p95']:.1f} ms | {r['auto']['p50']:.1f} ms | {r['auto']['p95']:.1f} ms |"
+          for r in scaled],
+        "",
+        "## Cold start",
+        "",
+        "| command | runs | median | p95 |",
         "|---|---|---|---|",
-        f"| {question_file} | {len(retrieval)} | {statistics.median(retrieval) * 1000:.1f} ms | {p95(retrieval) * 1000:.1f} ms |",
+        f"| `rag ask \"{questions[0]}\"` (new process: imports, index, embedder and model load, answer) | {len(cold)} "
+        f"| {statistics.median(cold):.2f} s | {p95(cold):.2f} s |",
         "",
         "## Answers (warm: one process, after a first question; the first 12 questions of the set)",
         "",

@@ -39,6 +39,16 @@ class Settings:
     chunk_overlap: int = 60
     # Passages per embedding call; the progress bar advances once per batch.
     embed_batch_size: int = 16
+    # The FAISS index: "flat" (exact), "hnsw" (approximate, graph) or "auto": exact up to
+    # exact_search_max chunks, HNSW above (exact search of 100k chunks takes ~15-60 ms a question on
+    # 2 cores; HNSW ~0.2 ms with recall@10 >= 0.95, see BENCHMARKS.md). Changing it needs no rebuild:
+    # the next `rag index` writes the chosen kind.
+    vector_index: str = "auto"
+    exact_search_max: int = 50_000
+    # HNSW graph degree, build depth and search depth (efSearch, read at load time).
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 64
+    hnsw_ef_search: int = 96
     # Passages `rag search` returns.
     k: int = 5
     # Candidates each retriever (dense, keyword) contributes before fusion.
@@ -89,6 +99,9 @@ class Settings:
     model_cache: Path = field(default_factory=default_cache)
     # Files larger than this are skipped with a reason instead of read.
     max_file_mb: float = 20.0
+    # The page takes at most this many files per upload, and keeps at most max_uploads in upload_dir.
+    max_upload_files: int = 20
+    max_uploads: int = 1000
     # Questions longer than this are refused with a one-line error.
     max_question_chars: int = 2000
     # The external benchmark data (rgb/, cmrc2018/), read in place and never copied into the repo.
@@ -128,10 +141,13 @@ class Settings:
             raise SettingsError(f"chunk_size must be at least 20 characters, got {self.chunk_size}")
         if not 0 <= self.chunk_overlap < self.chunk_size:
             raise SettingsError(f"chunk_overlap must be in [0, chunk_size), got {self.chunk_overlap}")
+        if self.vector_index not in ("auto", "flat", "hnsw"):
+            raise SettingsError(f"vector_index must be auto, flat or hnsw, got '{self.vector_index}'")
         if self.dtype not in ("auto", "float32", "float16", "bfloat16"):
             raise SettingsError(f"dtype must be auto, float32, float16 or bfloat16, got '{self.dtype}'")
         for name in ("k", "candidates", "embed_batch_size", "rrf_k", "max_question_chars", "context_budget_tokens", "context_budget_whole_tokens",
-                     "max_answer_tokens", "llm_context_tokens"):
+                     "max_answer_tokens", "llm_context_tokens", "max_upload_files", "max_uploads",
+                     "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
 

@@ -9,7 +9,8 @@ sentence that does not name the question's year brings along the sentence before
 Sentences keep their passage's order, with "…" where some were left out, and passages none of
 whose sentences were chosen are left out. A question with no Chinese content words (English)
 cannot be matched word for word, so its passages go in whole, best first, while they fit. The
-best sentence (or passage) always goes in, even over budget. ``header_tokens(chunk,
+best sentence (or passage) always goes in, even over budget. Sentences written to steer the
+assistant (injection.py) never go in. ``header_tokens(chunk,
 first_of_its_article)`` prices a passage's heading, shorter for a second passage of one article.
 Does not build the prompt (prompting.py does).
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .documents import Chunk, Hit, year_of
+from .injection import addresses_the_model
 from .keyword import content_terms
 from .periods import question_period
 from .script import to_simplified
@@ -34,6 +36,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”」』]?|\n")
 class Excerpt:
     chunk: Chunk
     text: str    # the chosen sentences of chunk.text, in order, "…" marking a gap; or chunk.text whole
+                 # (either way without the sentences that address the model)
 
 
 def sentences(text: str) -> list[str]:
@@ -82,7 +85,7 @@ def select_context(question: str, hits: list[Hit], budget_tokens: int, count_tok
     for i, parts in enumerate(split):
         for j, s in enumerate(parts):
             score = sentence_score(to_simplified(s), terms, years, year_of(hits[i].chunk.date))
-            if score > 0:
+            if score > 0 and not addresses_the_model(s):
                 candidates.append((score - 0.01 * i, i, j))
     best = max((c[0] for c in candidates), default=0.0)
     # A sentence sharing only a place name with the question is noise next to one that shares its topic.
@@ -109,7 +112,8 @@ def select_context(question: str, hits: list[Hit], budget_tokens: int, count_tok
         for i, kept in chosen.items():
             for j in list(kept):
                 if not any(str(y) in split[i][j] for y in years):
-                    before = [b for b in range(max(0, j - 2), j) if any(str(y) in split[i][b] for y in years)]
+                    before = [b for b in range(max(0, j - 2), j)
+                              if any(str(y) in split[i][b] for y in years) and not addresses_the_model(split[i][b])]
                     kept.update(before[-1:])
     return [Excerpt(hits[i].chunk, _join(split[i], chosen[i])) for i in sorted(chosen)]
 
@@ -129,9 +133,12 @@ def _whole_passages(hits: list[Hit], budget_tokens: int, count_tokens: Callable[
     out: list[Excerpt] = []
     used = 0
     for hit in hits:
-        cost = count_tokens(hit.chunk.text) + header_tokens(hit.chunk, all(e.chunk.doc_id != hit.chunk.doc_id for e in out))
+        text = "".join(s for s in sentences(hit.chunk.text) if not addresses_the_model(s)).strip()
+        if not text:
+            continue
+        cost = count_tokens(text) + header_tokens(hit.chunk, all(e.chunk.doc_id != hit.chunk.doc_id for e in out))
         if out and used + cost > budget_tokens:
             continue
-        out.append(Excerpt(hit.chunk, hit.chunk.text))
+        out.append(Excerpt(hit.chunk, text))
         used += cost
     return out

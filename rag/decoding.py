@@ -38,13 +38,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:_SNIFF]:
         raise DecodeError("binary file (contains NUL bytes)")
     try:
-        return _checked(data.decode("utf-8"), "utf-8")
+        return _checked(_decode_cut(data, "utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
-            text = data.decode(encoding)
+            text = _decode_cut(data, encoding)
         except UnicodeDecodeError:
             continue
         candidates.append((_common_ratio(text), encoding, text))
@@ -54,6 +54,20 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if score < 0.5:
         raise DecodeError(f"undecodable: best guess {encoding} gives mostly rare characters")
     return _checked(text, encoding)
+
+
+def _decode_cut(data: bytes, encoding: str) -> str:
+    """Decode, forgiving a character cut in half at the very end (a truncated download).
+
+    >>> _decode_cut("衡阳".encode("utf-8")[:-1], "utf-8")
+    '衡'
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 3 or exc.end < len(data):
+            raise
+        return data[:exc.start].decode(encoding)
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:

@@ -27,8 +27,9 @@ from .errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from .ingest import ingest
 from .keyword import tokenize
 from .periods import passage_period
-from .store import FORMAT_VERSION, Index, StoredChunk, load_index, rebuild_hint, write_index, write_lock
+from .store import FORMAT_VERSION, Index, StoredChunk, load_index, rebuild_hint, remove_stale_versions, write_index, write_lock
 from .script import NORMALISER_ID
+from .vectorindex import build_vector_index, index_kind, kind_of
 
 
 @dataclass
@@ -86,7 +87,9 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
                 keep.discard(doc.doc_id)
             else:
                 report.unchanged += 1
-        if old is not None and not to_embed and not removed:
+        same_kind = old is not None and old.manifest.get("vector_index", "flat") == index_kind(len(old.chunks), settings)
+        if old is not None and not to_embed and not removed and same_kind:
+            remove_stale_versions(index_dir)  # what a build killed after its commit point left behind
             report.total_documents = len(old.documents)
             report.total_chunks = len(old.chunks)
             report.seconds = time.perf_counter() - started
@@ -98,8 +101,9 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
         documents += new_docs
         stored += new_stored
         all_vectors = np.concatenate([vectors, new_vectors]) if len(vectors) else new_vectors
-        manifest = _manifest(embedder, settings, documents, stored)
-        write_index(index_dir, manifest, documents, stored, all_vectors)
+        vector_index = build_vector_index(all_vectors, embedder.dim, settings)
+        manifest = _manifest(embedder, settings, documents, stored, kind_of(vector_index))
+        write_index(index_dir, manifest, documents, stored, vector_index)
     report.embedded_chunks = len(new_stored)
     report.total_documents = len(documents)
     report.total_chunks = len(stored)
@@ -182,7 +186,8 @@ def _embed(embedder: Embedder, stored: list[StoredChunk], batch_size: int, progr
     return np.concatenate(parts).astype(np.float32)
 
 
-def _manifest(embedder: Embedder, settings: Settings, documents: list[Document], stored: list[StoredChunk]) -> dict:
+def _manifest(embedder: Embedder, settings: Settings, documents: list[Document], stored: list[StoredChunk],
+              vector_index: str) -> dict:
     counts: dict[str, int] = {}
     for s in stored:
         counts[s.chunk.doc_id] = counts.get(s.chunk.doc_id, 0) + 1
@@ -194,6 +199,7 @@ def _manifest(embedder: Embedder, settings: Settings, documents: list[Document],
         "chunking": chunking_settings(settings),
         "normaliser": NORMALISER_ID,
         "keyword": {"tokenizer": "jieba.lcut_for_search", "scorer": "bm25"},
+        "vector_index": vector_index,
         "n_chunks": len(stored),
         "documents": {d.doc_id: {"hash": d.content_hash, "file": str(Path(d.path).resolve()),
                                  "title": d.title, "date": d.date, "source": d.source,

@@ -23,8 +23,9 @@ from .citations import cite_and_verify
 from .config import Settings
 from .documents import Answer, Chunk, Hit, year_of
 from .generators import Generator, get_generator
+from .injection import without_instructions
 from .periods import passage_period, question_period
-from .prompting import as_rank, build_messages, is_refusal, refusal_sentence
+from .prompting import as_rank, build_messages, is_refusal, rank_from_evidence, refusal_sentence
 from .context import longest_terms
 from .keyword import content_terms
 from .retrieval import Retriever, check_question
@@ -134,6 +135,11 @@ class Pipeline:
         self._generator = generator
         self._progress = progress
 
+    def reopen(self) -> "Pipeline":
+        """A pipeline over the index as it is on disk now, keeping the loaded embedder and model."""
+        return Pipeline(self.settings, Retriever.open(self.settings, self.retriever.embedder), self._generator,
+                        self._progress)
+
     @property
     def generator(self) -> Generator:
         if self._generator is None:  # loaded on first question, not at start-up
@@ -150,19 +156,22 @@ class Pipeline:
 
     def stream(self, question: str, k: int | None = None) -> Iterator[Event]:
         started = time.perf_counter()
-        question = check_question(question, self.settings.max_question_chars)
-        script = detect_script(question)
-        hits = self.retriever.search(question, k or self.settings.k)
+        asked = check_question(question, self.settings.max_question_chars)
+        # Orders to the assistant inside a question are not forwarded: the rest of it is the question.
+        question = without_instructions(asked)
+        script = detect_script(question or asked)
+        hits = self.retriever.search(question, k or self.settings.k) if question else []
         retrieve_s = time.perf_counter() - started
         yield Event("retrieved", hits)
 
         threshold = self.settings.min_relevance_latin if script == "latin" else self.settings.min_relevance
-        reason = refusal_reason(question, hits, threshold, self.settings.min_term_coverage)
+        reason = (refusal_reason(question, hits, threshold, self.settings.min_term_coverage) if question else
+                  "the question only tells the assistant what to do; ask about the articles")
         if reason is not None:
-            text = refusal_sentence(question)
+            text = refusal_sentence(question or asked)
             yield Event("token", text)
             elapsed = time.perf_counter() - started
-            yield Event("answer", Answer(question, text, True, True, [], hits,
+            yield Event("answer", Answer(asked, text, True, True, [], hits,
                                          {"retrieve_s": retrieve_s, "ttft_s": elapsed, "total_s": elapsed},
                                          "none (not asked: retrieval found no answer)", refusal_reason=reason))
             return
@@ -182,23 +191,24 @@ class Pipeline:
         timings = {"retrieve_s": retrieve_s, "ttft_s": ttft, "total_s": time.perf_counter() - started}
         refusal = refusal_sentence(question)
         if not text or is_refusal(text, refusal):
-            yield Event("answer", Answer(question, refusal, True, True, [], hits, timings, generator.id,
+            yield Event("answer", Answer(asked, refusal, True, True, [], hits, timings, generator.id,
                                          refusal_reason="the model found no answer in the passages",
                                          prompt_tokens=prompt_tokens))
             return
         checked = cite_and_verify(text, question, passages)
         text, citations, unbacked = checked.answer, checked.citations, checked.unbacked
+        text = rank_from_evidence(text, question, [to_script(c.evidence, script) for c in citations])
         if unbacked and len(unbacked) == checked.claimed:
             # Every figure is made up: say so rather than show a guess.
-            yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
+            yield Event("answer", Answer(asked, refusal, True, False, [], hits, timings, generator.id,
                                          refusal_reason=f"the model's answer ({text}) has figures found in no passage",
                                          unverified=unbacked, prompt_tokens=prompt_tokens))
             return
         mismatch = citation_mismatch(question, [c.chunk_id for c in citations], passages)
         if mismatch:
-            yield Event("answer", Answer(question, refusal, True, False, [], hits, timings, generator.id,
+            yield Event("answer", Answer(asked, refusal, True, False, [], hits, timings, generator.id,
                                          refusal_reason=f"the model's answer ({text}) cites {mismatch}",
                                          prompt_tokens=prompt_tokens))
             return
-        yield Event("answer", Answer(question, text, False, not unbacked, citations, hits, timings, generator.id,
+        yield Event("answer", Answer(asked, text, False, not unbacked, citations, hits, timings, generator.id,
                                      unverified=unbacked, prompt_tokens=prompt_tokens))

@@ -46,6 +46,31 @@ def as_rank(answer: str, question: str) -> str:
     return f"第{bare.group(1)}{asked.group(1) or ''}{bare.group(2)}"
 
 
+_RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
+_RANK_PHRASE = re.compile(r"(?:居|位列|位居|排名|排在|排|列)[^，。；,;！？]{0,8}?第[一二三四五六七八九十百\d]+[位名]?")
+
+
+def rank_from_evidence(answer: str, question: str, evidence: list[str]) -> str:
+    """An answer to "第几" that states no rank gets the rank its cited sentence states.
+
+    The small model sometimes answers a rank question with the figure the rank is about
+    (144.6亿元 for 居全省第几?); the sentence it cites says 居全省第二, so that is added.
+
+    >>> rank_from_evidence("144.6亿元[2]", "衡阳进出口总额居全省第几?", ["进出口总额144.6亿元,总量居全省第二。"])
+    '144.6亿元，居全省第二[2]'
+    >>> rank_from_evidence("第二[1]", "居全省第几?", ["总量居全省第二。"])
+    '第二[1]'
+    """
+    if not _ASKS_RANK.search(question) or _RANK_STATED.search(re.sub(r"\[\d{1,2}\]", "", answer)):
+        return answer
+    for sentence in evidence:
+        found = _RANK_PHRASE.search(sentence)
+        if found:
+            body, markers = re.match(r"^(.*?)((?:\[\d{1,2}\])*)[。.]?\s*$", answer, re.S).groups()
+            return f"{body.rstrip('。.，, ')}，{found.group(0)}{markers}"
+    return answer
+
+
 def refusal_sentence(question: str) -> str:
     return instructions(detect_script(question))["refusal"]
 

@@ -77,12 +77,18 @@ def _read_jsonl(path: Path, text: str, sidecar: dict[str, str]) -> IngestResult:
         except json.JSONDecodeError as exc:
             result.skipped.append(Skipped(where, f"not valid JSON ({exc.msg})"))
             continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, or [[[[… nested too deep
+            result.skipped.append(Skipped(where, f"not usable JSON ({type(exc).__name__}: {str(exc)[:80]})"))
+            continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
             result.skipped.append(Skipped(where, 'expected an object with a non-empty "text" string'))
             continue
         given = {k: str(row[k]).strip() for k in META_KEYS if row.get(k) not in (None, "")}
         given["date"] = normalise_date(given.get("date", ""))
-        doc_id = f"{path.stem}-{row.get('id', lineno)}"
+        given_id = row.get("id")
+        usable_id = isinstance(given_id, (str, int)) and not isinstance(given_id, bool) and 0 < len(str(given_id)) <= 80 \
+            and not re.search(r"[\\/\s]", str(given_id))
+        doc_id = f"{path.stem}-{given_id if usable_id else lineno}"
         part = _one(path, doc_id, row["text"], {**sidecar, **given}, where)
         result.documents.extend(part.documents)
         result.skipped.extend(part.skipped)

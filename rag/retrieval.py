@@ -10,6 +10,7 @@ answers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,16 +23,26 @@ from .keyword import BM25, tokenize
 from .periods import period_agreement, question_period
 from .script import to_simplified
 from .store import Index, load_index
+from .vectorindex import tune_for_search
 
 
 def check_question(question: str, max_chars: int) -> str:
-    """The question stripped, or a one-line InputError for empty or over-long input."""
-    if not isinstance(question, str) or not question.strip():
+    """The question without control and zero-width characters, stripped; or a one-line InputError
+    for input that is empty, over-long or has no letters, digits or CJK characters at all."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    question = _INVISIBLE.sub("", question.replace("\t", " ").replace("\n", " ")).strip()
+    if not question:
         raise InputError("the question is empty; ask something, e.g. 衡阳2023年进出口总额是多少?")
-    question = question.strip()
     if len(question) > max_chars:
         raise InputError(f"the question is {len(question)} characters long; the limit is {max_chars}")
+    if not any(ch.isalnum() for ch in question):
+        raise InputError("the question has no words, only punctuation or symbols; ask something, e.g. 衡阳2023年进出口总额是多少?")
     return question
+
+
+# C0/C1 control characters, zero-width spaces and joiners, bidi controls, the BOM.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 @dataclass
@@ -48,6 +59,7 @@ class Retriever:
 
     def __post_init__(self) -> None:
         self._bm25 = BM25([s.tokens for s in self.index.chunks])
+        tune_for_search(self.index.vectors, self.settings)
 
     def _diverse(self, ranked: list[int], k: int) -> list[int]:
         """The first ``k`` rows with at most Settings.max_passages_per_article from one article (a
@@ -82,8 +94,8 @@ class Retriever:
         dense_scores, dense_rows = self.index.vectors.search(self.embedder.embed_query(normalised)[None, :], depth)
         dense = {int(r): float(v) for r, v in zip(dense_rows[0], dense_scores[0]) if r >= 0}
         keyword_all = self._bm25.scores(tokenize(normalised))
-        top = np.argsort(-keyword_all, kind="stable")[:depth]
-        keyword = {int(r): float(keyword_all[r]) for r in top if keyword_all[r] > 0}
+        top = _top_rows(keyword_all, depth)
+        keyword = {int(r): float(keyword_all[r]) for r in top}
 
         fused: dict[int, float] = {}
         for weight, ranked in ((s.dense_weight, dense), (s.keyword_weight, keyword)):
@@ -100,3 +112,18 @@ class Retriever:
                     dense_score=dense.get(row), keyword_score=keyword.get(row),
                     period={1: "match", 2: "match", -1: "mismatch", -2: "mismatch"}.get(agreement[row], "neutral"))
                 for i, row in enumerate(scored, start=1)]
+
+
+def _top_rows(scores: np.ndarray, depth: int) -> np.ndarray:
+    """Rows of the (at most) ``depth`` highest positive scores, best first, ties by row.
+    argpartition keeps this O(n) for 1M chunks, where a full sort took tens of milliseconds.
+
+    >>> _top_rows(np.array([0.0, 3.0, 1.0, 3.0, 2.0]), 3).tolist(), _top_rows(np.array([0.0, 2.0]), 5).tolist()
+    ([1, 3, 4], [1])
+    """
+    if depth < len(scores):
+        threshold = max(float(scores[np.argpartition(-scores, depth - 1)[:depth]].min()), np.nextafter(0, 1))
+    else:
+        threshold = np.nextafter(0, 1)
+    rows = np.flatnonzero(scores >= threshold)  # every row tied at the cut, so ties break by row
+    return rows[np.argsort(-scores[rows], kind="stable")][:depth]

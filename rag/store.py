@@ -7,7 +7,7 @@ Layout of an index folder::
     v-<time>-<pid>/
         manifest.json       format version, embedder id and dimension, chunking, normaliser,
                             per-document hashes, counts
-        vectors.faiss       inner-product FAISS index; row i is chunk i
+        vectors.faiss       inner-product FAISS index, exact or HNSW (vectorindex.py); row i is chunk i
         chunks.jsonl        one chunk per line, with its keyword tokens and period
         documents.jsonl     one cleaned document per line (text and metadata)
 
@@ -62,10 +62,11 @@ class Index:
 
     def vectors_of(self, rows: list[int]) -> np.ndarray:
         """The stored vectors of the given rows, (len(rows), dim) float32."""
-        dim = self.manifest["embedder"]["dim"]
+        from .vectorindex import all_vectors
+
         if not rows:
-            return np.zeros((0, dim), dtype=np.float32)
-        return np.stack([self.vectors.reconstruct(int(r)) for r in rows]).astype(np.float32)
+            return np.zeros((0, self.manifest["embedder"]["dim"]), dtype=np.float32)
+        return all_vectors(self.vectors)[np.asarray(rows, dtype=np.int64)]
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -135,8 +136,9 @@ def check_manifest(manifest: dict, index_dir: Path, embedder_id: str | None) -> 
 
 
 def write_index(index_dir: Path, manifest: dict, documents: list[Document], chunks: list[StoredChunk],
-                vectors: np.ndarray) -> Path:
-    """Write a new version folder and make it live; old versions are removed afterwards."""
+                vectors: "object") -> Path:
+    """Write a new version folder and make it live; old versions are removed afterwards.
+    ``vectors`` is the FAISS index to store (vectorindex.build_vector_index)."""
     import faiss
 
     index_dir = Path(index_dir)
@@ -144,10 +146,7 @@ def write_index(index_dir: Path, manifest: dict, documents: list[Document], chun
     version = index_dir / f"v-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     tmp = index_dir / f".tmp-{version.name}"
     tmp.mkdir()
-    flat = faiss.IndexFlatIP(manifest["embedder"]["dim"])
-    if len(vectors):
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(flat, str(tmp / "vectors.faiss"))
+    faiss.write_index(vectors, str(tmp / "vectors.faiss"))
     _write_jsonl(tmp / "documents.jsonl", (d.to_dict() for d in documents))
     _write_jsonl(tmp / "chunks.jsonl", ({"chunk": s.chunk.to_dict(), "tokens": s.tokens,
                                          "years": sorted(s.period.years), "parts": sorted(s.period.parts)}

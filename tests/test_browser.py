@@ -14,30 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, free_port
+from conftest import INJECTED_PAGE, ROOT
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
                                  reason="needs Debian's chromium and chromium-driver (make test installs them)")]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The app on 127.0.0.1 with a private copy of the seeds index and upload folder."""
-    from rag.config import Settings
-    from rag.indexer import build_index
-    from ui.app import create_app
-    from ui.render import CSS
-
-    base = tmp_path_factory.mktemp("served")
-    settings = Settings.load({"index_dir": base / "index", "upload_dir": base / "uploads"}, environ={})
-    build_index([SEEDS], settings, progress=False)
-    app = create_app(settings)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
-    yield f"http://127.0.0.1:{port}/", settings
-    app.close()
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +90,30 @@ def test_ask_see_the_cited_source_upload_and_ask_again(served, browser, tmp_path
     ask(browser, "株洲2023年进出口总额是多少?")
     wait_for(browser, lambda d: "512.3" in text_of(d, "#rag-chat .rag-sources"))
     assert "512.3" in text_of(browser, "#rag-chat .rag-answer")
+
+
+def test_an_uploaded_page_with_script_and_instructions_is_shown_as_text_and_not_obeyed(served, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    url, _ = served
+    browser.get(url)
+    page = tmp_path / "衡阳外贸简讯.txt"
+    page.write_text(INJECTED_PAGE, encoding="utf-8")
+    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Knowledge base')]").click()
+    upload = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-upload input[type=file]"), 30)[0]
+    upload.send_keys(str(page))
+    time.sleep(1.0)
+    browser.find_element(By.CSS_SELECTOR, "#rag-add").click()
+    wait_for(browser, lambda d: "added 1" in d.find_element(By.CSS_SELECTOR, "#rag-kb-status textarea").get_attribute("value"))
+
+    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Chat')]").click()
+    ask(browser, "衡阳2023年进出口总额是多少?")
+    wait_for(browser, lambda d: "446.1" in text_of(d, "#rag-chat .rag-sources"))
+    assert "446.1" in text_of(browser, "#rag-chat .rag-answer")
+    passages = browser.find_element(By.CSS_SELECTOR, "#rag-passages").get_attribute("innerHTML")
+    assert "衡阳外贸简讯" in passages and "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in passages  # retrieved, shown as text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#rag-passages script, #rag-passages img, #rag-chat script")
+    assert browser.execute_script("return window.__pwned") is None  # neither the script nor onerror ran
 
 
 def test_five_people_asking_at_once_all_get_their_answer(served):

@@ -87,6 +87,23 @@ def test_crash_mid_write_leaves_the_previous_index_loadable(seeds_copy, settings
     assert [p.name for p in settings.index_dir.iterdir() if p.name.startswith(("v-", ".tmp"))] == [load_index(settings.index_dir).path.name]
 
 
+def test_an_hnsw_index_finds_what_exact_search_finds_and_switching_embeds_nothing(seeds_copy, settings, fake_embedder):
+    from rag.retrieval import Retriever
+    from rag.vectorindex import kind_of
+
+    build([seeds_copy], settings, fake_embedder)
+    questions = ["衡阳2023年进出口总额是多少?", "永州上半年全市进出口总额", "益阳招商引资签约项目"]
+    exact = [[h.chunk.chunk_id for h in Retriever.open(settings, fake_embedder).search(q)] for q in questions]
+    embedded = fake_embedder.passages_embedded
+    hnsw = settings.replace(vector_index="hnsw")
+    report = build([seeds_copy], hnsw, fake_embedder)
+    assert report.wrote and fake_embedder.passages_embedded == embedded  # the stored vectors are reused
+    index = load_index(settings.index_dir)
+    assert kind_of(index.vectors) == "hnsw" and index.manifest["vector_index"] == "hnsw"
+    assert [[h.chunk.chunk_id for h in Retriever.open(hnsw, fake_embedder).search(q)] for q in questions] == exact
+    assert not build([seeds_copy], hnsw, fake_embedder).wrote
+
+
 def test_other_embedder_is_refused_with_the_rebuild_command(seeds_copy, settings, fake_embedder):
     build([seeds_copy], settings, fake_embedder)
     with pytest.raises(IndexMismatchError, match=r"built with embedder 'fake:ngrams-64'.*rag index --rebuild --index"):

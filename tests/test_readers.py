@@ -71,6 +71,15 @@ def test_jsonl_one_article_per_line_and_bad_lines_reported(tmp_path):
     assert result.skipped[0].reason.startswith("not valid JSON")
 
 
+def test_jsonl_lines_that_break_the_json_parser_are_skipped(tmp_path):
+    # found by tests/test_fuzz.py: json.loads raises ValueError / RecursionError, not JSONDecodeError
+    rows = ["1" * 20_000, "[" * 100_000, json.dumps({"id": "../x y", "text": "第三篇文章的正文内容。"}, ensure_ascii=False)]
+    (tmp_path / "feed.jsonl").write_text("\n".join(rows), encoding="utf-8")
+    result = read_file(tmp_path / "feed.jsonl", LIMIT)
+    assert [d.doc_id for d in result.documents] == ["feed-3"]  # an id with a path in it is not used
+    assert [s.reason.split(" (")[0] for s in result.skipped] == ["not usable JSON", "not usable JSON"]
+
+
 def test_markdown_heading_becomes_title(tmp_path):
     (tmp_path / "n.md").write_text("# 永州外贸\n\n上半年，全市进出口总额196.79亿元。\n", encoding="utf-8")
     (doc,) = read_file(tmp_path / "n.md", LIMIT).documents

@@ -108,6 +108,19 @@ def test_upload_names_never_leave_the_upload_folder(kb, tmp_path):
     assert (kb.upload_dir / "evil.txt").is_file() and not (tmp_path.parent / "evil.txt").exists()
 
 
+def test_uploads_are_limited_in_number_per_upload_and_in_the_folder(kb, tmp_path):
+    files = []
+    for n in range(3):
+        files.append(tmp_path / f"n{n}.txt")
+        files[-1].write_text(f"湘潭{n}号园区2023年进出口总额为{n + 1}亿元。", encoding="utf-8")
+    report = add_files(files, kb.replace(max_upload_files=2))
+    assert not report.added and all("too many files in one upload (3; the limit is 2)" in why for _, why in report.rejected)
+    assert not kb.upload_dir.exists() or not any(kb.upload_dir.iterdir())
+    report = add_files(files, kb.replace(max_uploads=2))
+    assert report.added == ["n0", "n1"] and dict(report.rejected)["n2.txt"].startswith("the upload folder is full (2 files)")
+    assert add_files(files[:1], kb.replace(max_uploads=2)).message() == "nothing new: these files are already indexed"
+
+
 def test_the_evaluation_tab_runs_a_set_and_lists_failures(fake_index, tmp_path):
     import json
 

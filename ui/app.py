@@ -57,9 +57,14 @@ class Handlers:
             return self._pipelines[model]
 
     def reload_index(self) -> None:
-        """After the knowledge base changed: every pipeline re-opens the index."""
+        """After the knowledge base changed: every pipeline re-opens the index, keeping its loaded
+        model (a pipeline that cannot re-open is dropped, and the next question says why)."""
         with self._lock:
-            self._pipelines.clear()
+            for model, pipeline in list(self._pipelines.items()):
+                try:
+                    self._pipelines[model] = pipeline.reopen()
+                except RagError:
+                    del self._pipelines[model]
 
     def respond(self, question: str, history: list, k: int, model: str,
                 show_passages: bool) -> Iterator[tuple[list, str]]:

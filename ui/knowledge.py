@@ -82,8 +82,17 @@ def add_files(paths: Iterable[Path], settings: Settings, progress: bool = False)
     upload_dir.mkdir(parents=True, exist_ok=True)
     report = AddReport()
     copied: dict[str, str] = {}   # stored path -> name as uploaded
-    for path in map(Path, paths):
+    paths = list(map(Path, paths))
+    if len(paths) > settings.max_upload_files:
+        report.rejected += [(p.name, f"too many files in one upload ({len(paths)}; the limit is {settings.max_upload_files})")
+                            for p in paths]
+        return report
+    stored = {f.name for f in upload_dir.iterdir() if f.is_file()}
+    for path in paths:
         name = safe_name(path.name)
+        if name not in stored and len(stored) >= settings.max_uploads:
+            report.rejected.append((path.name, f"the upload folder is full ({settings.max_uploads} files); remove some first"))
+            continue
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             report.rejected.append((path.name, f"unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
             continue
@@ -93,6 +102,7 @@ def add_files(paths: Iterable[Path], settings: Settings, progress: bool = False)
             continue
         target = upload_dir / name
         shutil.copyfile(path, target)
+        stored.add(name)
         copied[str(target.resolve())] = path.name
     if not copied:
         return report

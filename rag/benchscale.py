@@ -1,0 +1,95 @@
+"""Dense search and full retrieval at corpus sizes far past the seeds, for `rag bench`.
+
+Synthetic vectors stand in for large corpora: every chunk vector of the seeds index is a topic
+centre, each of those is varied into 40 nearby topics, and chunks are drawn around the topics with
+noise, so neighbours cluster the way real news does (uniform random vectors would make any
+approximate index look worse than it is). Queries are drawn the same way. For each size this
+times exact (flat) and HNSW search per query, HNSW's recall@10 against exact search, build time and
+bytes per chunk; and, at the sizes asked for, the whole retrieval (embedding the question, dense
+search, BM25 over that many chunks, fusion) with the real embedder, chunks being the seeds' chunks
+repeated.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from .config import Settings
+from .retrieval import Retriever
+from .store import Index, StoredChunk
+from .vectorindex import all_vectors, build_vector_index
+
+
+def synthetic_vectors(centres: np.ndarray, n: int, seed: int, spread: float = 0.5) -> np.ndarray:
+    """``n`` unit vectors clustered around varied copies of ``centres`` (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    d = centres.shape[1]
+    topics = np.repeat(centres, 40, axis=0) + 0.3 * rng.standard_normal((len(centres) * 40, d)).astype(np.float32) / np.sqrt(d)
+    out = np.empty((n, d), dtype=np.float32)
+    for start in range(0, n, 100_000):  # in blocks, so 1M vectors never need two copies at once
+        m = min(100_000, n - start)
+        block = topics[rng.integers(0, len(topics), m)] + spread * rng.standard_normal((m, d)).astype(np.float32) / np.sqrt(d)
+        out[start:start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def _latencies_ms(search, queries) -> list[float]:
+    """Milliseconds of ``search(q)`` for each query, one at a time (as questions arrive)."""
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        search(q)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def dense_at_size(centres: np.ndarray, n: int, settings: Settings, n_queries: int = 200) -> dict:
+    """Flat vs HNSW on ``n`` synthetic vectors: latency per query, recall@10, build time, bytes per chunk."""
+    import faiss
+
+    vectors = synthetic_vectors(centres, n, seed=n)
+    queries = synthetic_vectors(centres, n_queries, seed=n + 1)
+    d = vectors.shape[1]
+    flat = build_vector_index(vectors, d, settings.replace(vector_index="flat"))
+    started = time.perf_counter()
+    hnsw = build_vector_index(vectors, d, settings.replace(vector_index="hnsw"))
+    build_s = time.perf_counter() - started
+    _, exact = flat.search(queries, 10)
+    _, approx = hnsw.search(queries, 10)
+    recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
+    flat_ms = _latencies_ms(lambda q: flat.search(q[None, :], settings.candidates), queries[:100])
+    hnsw_ms = _latencies_ms(lambda q: hnsw.search(q[None, :], settings.candidates), queries)
+    return {"n": n, "flat_p50": statistics.median(flat_ms), "flat_p95": float(np.percentile(flat_ms, 95)),
+            "hnsw_p50": statistics.median(hnsw_ms), "hnsw_p95": float(np.percentile(hnsw_ms, 95)),
+            "recall10": recall, "hnsw_build_s": build_s,
+            "flat_bytes": faiss.serialize_index(flat).nbytes / n, "hnsw_bytes": faiss.serialize_index(hnsw).nbytes / n}
+
+
+def retrieval_at_size(seed_retriever: Retriever, n: int, questions: list[str], settings: Settings) -> dict:
+    """Whole retrieval (real embedder) over ``n`` chunks: the seeds' chunks repeated, synthetic vectors."""
+    base = seed_retriever.index
+    centres = all_vectors(base.vectors)
+    chunks = [StoredChunk(base.chunks[i % len(base.chunks)].chunk, base.chunks[i % len(base.chunks)].tokens,
+                          base.chunks[i % len(base.chunks)].period) for i in range(n)]
+    vectors = synthetic_vectors(centres, n, seed=7)
+    vectors[:len(base.chunks)] = centres  # the real chunks are in there too
+    out = {"n": n}
+    for kind in ("flat", "auto"):
+        s = settings.replace(vector_index=kind)
+        index = Index(base.path, {**base.manifest, "n_chunks": n}, base.documents, chunks,
+                      build_vector_index(vectors, centres.shape[1], s))
+        retriever = Retriever(index, seed_retriever.embedder, s)
+        for q in questions[:3]:
+            retriever.search(q)  # warm
+        times = _latencies_ms(retriever.search, questions)
+        out[kind] = {"p50": statistics.median(times), "p95": float(np.percentile(times, 95))}
+    return out
+
+
+def embed_query_ms(retriever: Retriever, questions: list[str]) -> list[float]:
+    """Milliseconds to embed each question (warm)."""
+    retriever.embedder.embed_query(questions[0])
+    return _latencies_ms(retriever.embedder.embed_query, questions)

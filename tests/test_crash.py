@@ -1,0 +1,162 @@
+"""Crash safety of `rag index`: SIGKILL at every disk step and at random moments, two writers at once.
+
+After each kill the index must load and be exactly the state before the run or the state after it
+(same documents, chunk texts and vectors), and the next `rag index` must complete and leave no
+leftovers. Kill points come two ways: tests/kill_driver.py kills the command just before each of
+its disk steps (a first build and an incremental update: add, change and delete), and the real
+`rag index` with the packaged embedder is SIGKILLed from outside after random delays
+(RAGTEST_KILLS of them, 12 by default; RELIABILITY.md gives the long run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+from rag.errors import IndexMissingError
+from rag.store import load_index
+
+DRIVER = ROOT / "tests" / "kill_driver.py"
+RAG = Path(sys.executable).with_name("rag")
+
+
+def state(index_dir: Path) -> str | None:
+    """A digest of what the index holds (documents, chunk texts, vectors); None when there is none."""
+    try:
+        index = load_index(index_dir)
+    except IndexMissingError:
+        return None
+    h = hashlib.sha256()
+    for doc_id in sorted(index.documents):
+        h.update(f"{doc_id}:{index.documents[doc_id].text_hash}\n".encode())
+    for s in index.chunks:
+        h.update(f"{s.chunk.doc_id}:{s.chunk.text}\n".encode())
+    h.update(index.vectors.reconstruct_n(0, index.vectors.ntotal).tobytes())
+    return h.hexdigest()
+
+
+def leftovers(index_dir: Path) -> list[str]:
+    live = (index_dir / "CURRENT").read_text().strip()
+    return sorted(p.name for p in index_dir.iterdir() if p.name.startswith(("v-", ".tmp")) and p.name != live)
+
+
+def drive(kill_at: int, docs: Path, index_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(DRIVER), str(kill_at), str(docs), "--index", str(index_dir),
+                           "--embedder", "fake", "-q"], capture_output=True, text=True, timeout=120)
+
+
+def change(docs: Path) -> None:
+    """An incremental update's worth of changes: one article changed, one deleted, one added."""
+    first = docs / "001_a7d89014a7bd190e.txt"
+    first.write_text(first.read_text(encoding="utf-8") + "\n补充：2024年衡阳市进出口总额再创新高。\n", encoding="utf-8")
+    (docs / "002_140e053e7e77dfad.txt").unlink()
+    (docs / "002_140e053e7e77dfad.meta.json").unlink(missing_ok=True)
+    (docs / "新增.txt").write_text("株洲外贸\n2023年株洲市进出口总额为512.3亿元，同比增长8.8%。\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["first build", "incremental update"])
+def test_a_kill_at_every_disk_step_leaves_the_old_or_the_new_index(tmp_path, scenario):
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    old_dir = tmp_path / "old"
+    if scenario == "incremental update":
+        assert drive(0, docs, old_dir).returncode == 0
+        change(docs)
+    old = state(old_dir) if old_dir.exists() else None
+
+    reference = tmp_path / "reference"
+    if old_dir.exists():
+        shutil.copytree(old_dir, reference)
+    done = drive(0, docs, reference)
+    assert done.returncode == 0, done.stderr
+    new = state(reference)
+    steps = int(re.search(r"disk steps: (\d+)", done.stderr).group(1))
+    assert new != old and steps >= 15
+
+    seen = {"old": 0, "new": 0}
+    for kill_at in range(1, steps + 1):
+        index_dir = tmp_path / f"kill-{kill_at}"
+        if old_dir.exists():
+            shutil.copytree(old_dir, index_dir)
+        killed = drive(kill_at, docs, index_dir)
+        assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr)
+        after = state(index_dir)
+        assert after in (old, new), f"kill at step {kill_at} left an index that is neither: {killed.stderr}"
+        seen["old" if after == old else "new"] += 1
+        again = drive(-1, docs, index_dir)  # the next run completes
+        assert again.returncode == 0, (kill_at, again.stderr)
+        assert state(index_dir) == new and leftovers(index_dir) == []
+        shutil.rmtree(index_dir)
+    assert seen["old"] and seen["new"]  # kills landed on both sides of the commit point
+    print(f"\n{scenario}: {steps} kills, {seen['old']} left the old index, {seen['new']} the new one")
+
+
+@pytest.mark.slow
+def test_the_real_command_killed_at_random_moments_loses_nothing(tmp_path):
+    """`rag index` with the packaged embedder, SIGKILLed from outside during builds and updates."""
+    kills = int(os.environ.get("RAGTEST_KILLS", "12"))
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    index_dir = tmp_path / "index"
+    env = {**os.environ, "RAG_INDEX_DIR": str(index_dir)}
+    command = [str(RAG), "index", str(docs), "-q"]
+
+    def add_article(n: int) -> None:
+        (docs / f"extra-{n}.txt").write_text(f"第{n}号简讯\n2023年第{n}号开发区完成进出口总额{n + 10}亿元。\n", encoding="utf-8")
+
+    took = {}
+    for kind, args in (("rebuild", command + ["--rebuild"]), ("update", command)):
+        add_article(-1)
+        started = time.monotonic()
+        subprocess.run(args, check=True, env=env, capture_output=True, timeout=300)
+        took[kind] = time.monotonic() - started
+    rng = random.Random(7)
+    survived = 0
+    for n in range(kills):
+        # alternate: a rebuild from nothing (mostly embedding) and an update that adds one article
+        kind = "update" if n % 2 == 0 else "rebuild"
+        if kind == "update":
+            add_article(n)
+        args = command + (["--rebuild"] if kind == "rebuild" else [])
+        before = state(index_dir)
+        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.2, 0.95 * took[kind]))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        after = state(index_dir)
+        finished = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert finished.returncode == 0, finished.stderr
+        complete = state(index_dir)
+        assert after in (before, complete), f"kill {n} ({kind}): the index is neither the old nor the new state"
+        assert leftovers(index_dir) == []
+        survived += process.returncode == -signal.SIGKILL
+    assert survived >= kills * 0.7  # most kills landed before the command finished by itself
+    print(f"\nreal rag index: {kills} kills sent, {survived} landed mid-run "
+          f"(unkilled: rebuild {took['rebuild']:.1f} s, update {took['update']:.1f} s)")
+
+
+@pytest.mark.slow
+def test_two_index_commands_at_once_one_waits_its_turn_or_fails_clearly(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    env = {**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index")}
+    runs = [subprocess.Popen([str(RAG), "index", str(docs), "-q"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(r.wait(timeout=300), r.stderr.read()) for r in runs]
+    codes = sorted(code for code, _ in results)
+    assert codes[0] == 0 and codes[1] != 0, results
+    loser = next(err for code, err in results if code)
+    assert re.search(r"is being written by pid \d+; wait for it to finish", loser) and len(loser.strip().splitlines()) == 1
+    assert len(load_index(tmp_path / "index").documents) == 5
