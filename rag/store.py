@@ -96,10 +96,25 @@ def read_manifest(index_dir: Path) -> tuple[Path, dict]:
 
 
 def load_index(index_dir: Path, embedder_id: str | None = None) -> Index:
-    """Load the live index; check its format and, if given, that it was built with ``embedder_id``."""
+    """Load the live index; check its format and, if given, that it was built with ``embedder_id``.
+
+    A build that commits while this reads removes the version being read; the new live version is
+    then loaded instead (up to three tries) rather than reporting damage that is not there.
+    """
+    index_dir = Path(index_dir)
+    for attempt in range(3):
+        reading = current_version(index_dir)
+        try:
+            return _load_version(index_dir, embedder_id)
+        except IndexCorruptError:
+            if attempt == 2 or current_version(index_dir) == reading:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load_version(index_dir: Path, embedder_id: str | None) -> Index:
     import faiss
 
-    index_dir = Path(index_dir)
     version, manifest = read_manifest(index_dir)
     check_manifest(manifest, index_dir, embedder_id)
     try:

@@ -104,6 +104,23 @@ def test_an_hnsw_index_finds_what_exact_search_finds_and_switching_embeds_nothin
     assert not build([seeds_copy], hnsw, fake_embedder).wrote
 
 
+def test_a_build_that_commits_while_another_process_loads_does_not_look_like_damage(seeds_copy, settings, fake_embedder, monkeypatch):
+    build([seeds_copy], settings, fake_embedder)
+    (seeds_copy / "new.txt").write_text("新文章的正文：2023年株洲市进出口总额为512.3亿元。", encoding="utf-8")
+    real_read = store._read_jsonl
+    committed = []
+
+    def read_while_a_build_commits(path):
+        if not committed:  # the loader has read the manifest; now a build replaces the version it is reading
+            committed.append("building")  # (the build's own load reads through here too)
+            committed[0] = build([seeds_copy], settings, fake_embedder)
+        return real_read(path)
+
+    monkeypatch.setattr(store, "_read_jsonl", read_while_a_build_commits)
+    index = load_index(settings.index_dir)
+    assert committed[0].added == ["new"] and "new" in index.documents
+
+
 def test_other_embedder_is_refused_with_the_rebuild_command(seeds_copy, settings, fake_embedder):
     build([seeds_copy], settings, fake_embedder)
     with pytest.raises(IndexMismatchError, match=r"built with embedder 'fake:ngrams-64'.*rag index --rebuild --index"):

@@ -98,6 +98,19 @@ def test_remove_takes_out_an_upload_only(kb, tmp_path):
         remove_article("000_62280806a8835b66", kb)
 
 
+def test_an_index_rebuilt_beside_the_page_is_used_at_the_next_question(kb, tmp_path):
+    h, gen = handlers(kb)
+    list(h.respond("衡阳2023年进出口总额是多少?", [], 5, kb.llm, True))
+    before = h.pipeline(kb.llm)
+    extra = tmp_path / "cli"
+    extra.mkdir()
+    (extra / "湘潭.txt").write_text("湘潭外贸\n2023年湘潭市进出口总额为555.5亿元。", encoding="utf-8")
+    build_index([SEEDS, kb.upload_dir, extra], kb, embedder=FakeEmbedder(), progress=False)  # as `rag index` would
+    after = h.pipeline(kb.llm)
+    assert after is not before and after.generator is gen  # the index re-opened, the model kept
+    assert "555.5亿元" in after.retriever.search("湘潭2023年进出口总额")[0].chunk.text
+
+
 def test_upload_names_never_leave_the_upload_folder(kb, tmp_path):
     assert safe_name("../../x.txt") == "x.txt" and safe_name("..\\..\\y.md") == "y.md"
     evil = tmp_path / "evil.txt"

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from rag.config import Settings
 from rag.errors import RagError
 from rag.models import MODELS
+from rag.store import current_version
 
 from . import render
 from .knowledge import add_files, list_articles, remove_article
@@ -50,8 +51,14 @@ class Handlers:
         self._lock = threading.Lock()
 
     def pipeline(self, model: str | None):
+        """The pipeline for ``model``, over the index as it is on disk now: a `rag index` run beside
+        the page is picked up at the next question (one small file read to notice it)."""
         model = model or self.settings.llm
+        live = current_version(Path(self.settings.index_dir))
         with self._lock:
+            current = self._pipelines.get(model)
+            if current is not None and live is not None and current.retriever.index.path != live:
+                self._pipelines = {m: p.reopen() for m, p in self._pipelines.items()}
             if model not in self._pipelines:
                 self._pipelines[model] = self._make(self.settings.replace(llm=model))
             return self._pipelines[model]
