@@ -9,7 +9,8 @@ Specs accepted by ``get_generator``:
   Settings.openai_base_url, with the API key read from the variable Settings.openai_api_key_env names.
 
 llama.cpp keeps the previous prompt's KV cache and re-evaluates only what differs, so the fixed
-system prompt is read once per process. Instances are cached per spec. Does not build prompts.
+system prompt is read once per process, and prefixcache.py saves the state after it so that a new
+process (each `rag ask`) does not read it at all. Instances are cached per spec. Does not build prompts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Callable, Iterator, Protocol
 from .config import Settings
 from .errors import RagError
 from .models import MODELS, model_path
+from .prefixcache import start_from_prefix, state_file
 
 
 class GeneratorError(RagError):
@@ -53,6 +55,7 @@ class LlamaCppGenerator:
         self._settings = settings
         self._llm = None
         self._lock = threading.Lock()  # one generation at a time per loaded model
+        self.prefix_state = "not yet"   # what prefixcache did for this model: loaded, saved or skipped
 
     def _load(self):
         if self._llm is None:
@@ -83,8 +86,14 @@ class LlamaCppGenerator:
 
     def stream(self, messages: Messages, max_tokens: int) -> Iterator[str]:
         with self._lock:
-            chunks = self._load().create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
-                                                         top_k=1, top_p=1.0, repeat_penalty=1.0, stream=True)
+            llm = self._load()
+            if self.prefix_state == "not yet" and messages and messages[0]["role"] == "system":
+                # a new process: start from the saved state after the system prompt (prefixcache.py)
+                system = messages[0]["content"]
+                path = state_file(self._settings.model_cache, self.path, system, llm.n_ctx(), self._settings.device)
+                self.prefix_state = start_from_prefix(llm, path, system)
+            chunks = llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
+                                                top_k=1, top_p=1.0, repeat_penalty=1.0, stream=True)
             for chunk in chunks:
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:

@@ -1,6 +1,7 @@
 """Generator backends for real: llama.cpp with the packaged model, an OpenAI-compatible server
 (llama-cpp-python's, started here on 127.0.0.1), and transformers with a tiny local model."""
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,6 +41,22 @@ def test_packaged_model_answers_from_the_passage():
     assert len(pieces) > 1 and "446.1" in "".join(pieces)
     assert list(gen.stream(MESSAGES, 40)) == pieces  # greedy: the same answer twice
     assert 5 < gen.count_tokens("衡阳2023年进出口总额是多少?") < 30
+
+
+@pytest.mark.slow
+def test_a_new_process_starts_from_the_saved_system_prompt_state_and_answers_the_same(tmp_path):
+    settings = Settings.load({"model_cache": tmp_path / "models"}, environ={})
+    shutil.copy(model_path("qwen2.5-coder-0.5b", progress=False), tmp_path / "small.gguf")
+    messages = [{"role": "system", "content": "你是新闻资料问答助手。只用资料回答，数字照抄资料原文。"},
+                {"role": "user", "content": "资料：[1]2023年衡阳市进出口总额446.1亿元。\n问题：衡阳2023年进出口总额是多少？"}]
+    first = LlamaCppGenerator(tmp_path / "small.gguf", settings)
+    answer = "".join(first.stream(messages, 24))
+    first.close()
+    second = LlamaCppGenerator(tmp_path / "small.gguf", settings)  # as a new `rag ask` process would
+    assert "".join(second.stream(messages, 24)) == answer and "446.1" in answer
+    second.close()
+    assert (first.prefix_state, second.prefix_state) == ("saved", "loaded")
+    assert len(list((tmp_path / "models" / "prefix-states").glob("small-*.npz"))) == 1
 
 
 @pytest.mark.slow
