@@ -4,7 +4,8 @@ Indexing is timed as a user meets it: the `rag index` command in a fresh process
 model load included), from scratch and again on unchanged input, with its peak memory. Retrieval
 is timed warm, in process, per question of a question set (embedding the question + dense search
 + BM25 + fusion), and at 10k / 100k (/ 1M) chunks with benchscale.py. Answers are timed warm per
-model, and cold as `rag ask` in a new process. Reports medians and p95 with the exact command.
+model, and cold as `rag ask` in a new process. Reports medians and p95 with the exact command;
+a hand-written "## Notes" section at the end of the file is kept when it is rewritten.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
         "# Benchmarks",
         "",
         f"Measured by `{cmd}` (also `make bench`) on {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-        f"{_cpu_count()} CPU cores, Python {platform.python_version()}, embedder `{settings.embedder}`. "
+        f"{_cpu_count()} CPU cores ({_cpu_model()}), Python {platform.python_version()}, embedder `{settings.embedder}`. "
         "Figures are medians unless marked p95; rerun the command to refresh this file.",
         "",
         "## Indexing (`rag index`, a new process each run: imports and model load included)",
@@ -151,12 +152,12 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
         "",
         "Synthetic vectors clustered around the seeds' chunk vectors (rag/benchscale.py); one query at a time, "
         f"{local.candidates} candidates. HNSW: M={local.hnsw_m}, efConstruction={local.hnsw_ef_construction}, "
-        f"efSearch={max(local.hnsw_ef_search, local.candidates)}; recall@10 against exact search over 200 queries. "
+        f"efSearch growing with the index (Settings.hnsw_ef_search, hnsw_ef_per_million); recall@10 against exact search over 200 queries. "
         f"`vector_index = auto` uses exact search up to {local.exact_search_max:,} chunks and HNSW above.",
         "",
-        "| chunks | exact search, median | p95 | HNSW search, median | p95 | HNSW recall@10 | HNSW build | bytes per chunk, exact / HNSW |",
-        "|---|---|---|---|---|---|---|---|",
-        *[f"| {d['n']:,} | {d['flat_p50']:.2f} ms | {d['flat_p95']:.2f} ms | {d['hnsw_p50']:.3f} ms | {d['hnsw_p95']:.3f} ms "
+        "| chunks | exact search, median | p95 | HNSW efSearch | HNSW search, median | p95 | HNSW recall@10 | HNSW build | bytes per chunk, exact / HNSW |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *[f"| {d['n']:,} | {d['flat_p50']:.2f} ms | {d['flat_p95']:.2f} ms | {d['ef_search']} | {d['hnsw_p50']:.3f} ms | {d['hnsw_p95']:.3f} ms "
           f"| {d['recall10']:.3f} | {d['hnsw_build_s']:.1f} s | {d['flat_bytes']:.0f} / {d['hnsw_bytes']:.0f} |" for d in dense],
         "",
         "Whole retrieval (the real embedder, BM25 over that many chunks: the seeds' chunks repeated, fusion), per question of the set:",
@@ -189,8 +190,26 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
                      f"| {p95([x['total'] for x in r]):.2f} s | {med('tps'):.1f} |")
     lines.append("")
     text = "\n".join(lines)
-    out.write_text(text, encoding="utf-8")
+    out.write_text(text + kept_notes(out), encoding="utf-8")
     return text
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written "## Notes" section (to the end) of an existing BENCHMARKS.md, kept across reruns."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    at = old.find("\n## Notes")
+    return old[at:] if at >= 0 else ""
+
+
+def _cpu_model() -> str:
+    """The processor's name: the machines of one kind differ between sessions, and so do their figures."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown processor"
 
 
 def _cpu_count() -> int:

@@ -67,7 +67,7 @@ def dense_at_size(centres: np.ndarray, n: int, settings: Settings, n_queries: in
     hnsw_ms = _latencies_ms(lambda q: hnsw.search(q[None, :], settings.candidates), queries)
     return {"n": n, "flat_p50": statistics.median(flat_ms), "flat_p95": float(np.percentile(flat_ms, 95)),
             "hnsw_p50": statistics.median(hnsw_ms), "hnsw_p95": float(np.percentile(hnsw_ms, 95)),
-            "recall10": recall, "hnsw_build_s": build_s,
+            "recall10": recall, "hnsw_build_s": build_s, "ef_search": hnsw.hnsw.efSearch,
             "flat_bytes": faiss.serialize_index(flat).nbytes / n, "hnsw_bytes": faiss.serialize_index(hnsw).nbytes / n}
 
 

@@ -41,14 +41,19 @@ class Settings:
     embed_batch_size: int = 16
     # The FAISS index: "flat" (exact), "hnsw" (approximate, graph) or "auto": exact up to
     # exact_search_max chunks, HNSW above (exact search of 100k chunks takes ~15-60 ms a question on
-    # 2 cores; HNSW ~0.2 ms with recall@10 >= 0.95, see BENCHMARKS.md). Changing it needs no rebuild:
+    # 2 cores; HNSW under 1 ms at 100k and ~5 ms at 1M, recall@10 >= 0.95, see BENCHMARKS.md). Changing it needs no rebuild:
     # the next `rag index` writes the chosen kind.
     vector_index: str = "auto"
     exact_search_max: int = 50_000
-    # HNSW graph degree, build depth and search depth (efSearch, read at load time).
+    # HNSW graph degree and build depth.
     hnsw_m: int = 32
     hnsw_ef_construction: int = 64
-    hnsw_ef_search: int = 96
+    # HNSW search depth (efSearch, set at load time): at least hnsw_ef_search, and more as the index
+    # grows, hnsw_ef_per_million per million chunks. A fixed depth loses recall with size (efSearch
+    # 96: recall@10 0.97 at 100k chunks, 0.56 at 1M); 1,250 per million keeps it >= 0.95 at 1M for
+    # ~5 ms a search (BENCHMARKS.md).
+    hnsw_ef_search: int = 128
+    hnsw_ef_per_million: int = 1250
     # Passages `rag search` returns.
     k: int = 5
     # Candidates each retriever (dense, keyword) contributes before fusion.
@@ -147,7 +152,7 @@ class Settings:
             raise SettingsError(f"dtype must be auto, float32, float16 or bfloat16, got '{self.dtype}'")
         for name in ("k", "candidates", "embed_batch_size", "rrf_k", "max_question_chars", "context_budget_tokens", "context_budget_whole_tokens",
                      "max_answer_tokens", "llm_context_tokens", "max_upload_files", "max_uploads",
-                     "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search"):
+                     "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search", "hnsw_ef_per_million"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
 

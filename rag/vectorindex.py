@@ -2,12 +2,14 @@
 
 Settings.vector_index picks "flat" (exact inner product), "hnsw" (a navigable small-world graph
 over the same vectors, approximate) or "auto": flat up to Settings.exact_search_max chunks, HNSW
-above. Both keep the full vectors, so rows can be read back (incremental builds reuse them) and
+above, searched deeper as it grows (ef_search). Both keep the full vectors, so rows can be read back (incremental builds reuse them) and
 memory per chunk is 4 × dim bytes, plus the graph's 2 × M links for HNSW. Does not decide what is
 embedded (indexer.py) nor write files (store.py).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -42,12 +44,22 @@ def build_vector_index(vectors: np.ndarray, dim: int, settings: Settings):
     return index
 
 
+def ef_search(n_vectors: int, settings: Settings) -> int:
+    """HNSW search depth for an index of ``n_vectors``: deeper as it grows, so recall holds.
+
+    >>> s = Settings.load({}, environ={})
+    >>> ef_search(10_000, s), ef_search(1_000_000, s)
+    (128, 1250)
+    """
+    return max(settings.hnsw_ef_search, settings.candidates, math.ceil(n_vectors * settings.hnsw_ef_per_million / 1e6))
+
+
 def tune_for_search(index, settings: Settings) -> None:
     """Set the search depth of an HNSW index (FAISS does not store it in the file)."""
     import faiss
 
     if isinstance(index, faiss.IndexHNSW):
-        index.hnsw.efSearch = max(settings.hnsw_ef_search, settings.candidates)
+        index.hnsw.efSearch = ef_search(index.ntotal, settings)
 
 
 def kind_of(index) -> str:

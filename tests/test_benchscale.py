@@ -21,5 +21,25 @@ def test_dense_and_whole_retrieval_at_a_size(fake_index):
     small = fake_index.replace(exact_search_max=1_000)
     dense = dense_at_size(all_vectors(retriever.index.vectors), 3_000, small, n_queries=50)
     assert dense["n"] == 3_000 and 0.9 <= dense["recall10"] <= 1.0 and dense["hnsw_bytes"] > dense["flat_bytes"]
+    assert dense["ef_search"] == small.hnsw_ef_search  # 3,000 chunks are far below the size where it grows
     scaled = retrieval_at_size(retriever, 3_000, ["衡阳2023年进出口总额是多少?", "永州上半年进出口总额"] * 3, small)
     assert set(scaled) == {"n", "flat", "auto"} and scaled["auto"]["p50"] > 0
+
+
+def test_rewriting_benchmarks_keeps_the_hand_written_notes(tmp_path):
+    from rag.bench import kept_notes
+
+    page = tmp_path / "BENCHMARKS.md"
+    assert kept_notes(page) == ""
+    page.write_text("# Benchmarks\n\n| old | table |\n\n## Notes\n\n- why the figures look as they do\n", encoding="utf-8")
+    assert kept_notes(page) == "\n## Notes\n\n- why the figures look as they do\n"
+
+
+def test_an_hnsw_index_is_searched_deeper_as_it_grows():
+    from rag.config import Settings
+    from rag.vectorindex import build_vector_index
+
+    settings = Settings.load({"vector_index": "hnsw", "hnsw_ef_per_million": 100_000}, environ={})
+    vectors = synthetic_vectors(np.eye(4, 16, dtype=np.float32), 3_000, seed=2)
+    assert build_vector_index(vectors[:1_000], 16, settings).hnsw.efSearch == settings.hnsw_ef_search  # 100 < 128
+    assert build_vector_index(vectors, 16, settings).hnsw.efSearch == 300  # 3,000 chunks x 100,000 per million
