@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("chromedriver")),
                                  reason="needs Debian's chromium and chromium-driver (make test installs them)")]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+KB_TAB = "//button[@role='tab'][contains(., 'Knowledge base')]"
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_ask_see_the_cited_source_upload_and_ask_again(served, browser, tmp_path
 
     article = tmp_path / "株洲外贸.txt"
     article.write_text("株洲外贸再创新高\n2023年株洲市进出口总额为512.3亿元，同比增长8.8%。", encoding="utf-8")
-    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Knowledge base')]").click()
+    browser.find_element(By.XPATH, KB_TAB).click()
     upload = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-upload input[type=file]"), 30)[0]
     upload.send_keys(str(article))
     time.sleep(1.0)  # the file is sent to the server before the button reads it
@@ -99,7 +100,8 @@ def test_an_uploaded_page_with_script_and_instructions_is_shown_as_text_and_not_
     browser.get(url)
     page = tmp_path / "衡阳外贸简讯.txt"
     page.write_text(INJECTED_PAGE, encoding="utf-8")
-    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Knowledge base')]").click()
+    # the page builds its tabs after load; on a busy machine that takes seconds
+    wait_for(browser, lambda d: d.find_elements(By.XPATH, KB_TAB), 60)[0].click()
     upload = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-upload input[type=file]"), 30)[0]
     upload.send_keys(str(page))
     time.sleep(1.0)
