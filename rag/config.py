@@ -41,8 +41,8 @@ class Settings:
     embed_batch_size: int = 16
     # The FAISS index: "flat" (exact), "hnsw" (approximate, graph) or "auto": exact up to
     # exact_search_max chunks, HNSW above (exact search of 100k chunks takes ~15-60 ms a question on
-    # 2 cores; HNSW under 1 ms at 100k and ~5 ms at 1M, recall@10 >= 0.95, see BENCHMARKS.md). Changing it needs no rebuild:
-    # the next `rag index` writes the chosen kind.
+    # 2 cores; HNSW a few ms up to 1M with recall@10 >= 0.95, see BENCHMARKS.md). Changing it needs
+    # no rebuild: the next `rag index` writes the chosen kind.
     vector_index: str = "auto"
     exact_search_max: int = 50_000
     # HNSW graph degree and build depth.
@@ -50,8 +50,8 @@ class Settings:
     hnsw_ef_construction: int = 64
     # HNSW search depth (efSearch, set at load time): at least hnsw_ef_search, and more as the index
     # grows, hnsw_ef_per_million per million chunks. A fixed depth loses recall with size (efSearch
-    # 96: recall@10 0.97 at 100k chunks, 0.56 at 1M); 1,250 per million keeps it >= 0.95 at 1M for
-    # ~5 ms a search (BENCHMARKS.md).
+    # 96: recall@10 0.97 at 100k chunks, 0.56 at 1M); 1,250 per million keeps it >= 0.95 at 1M
+    # (BENCHMARKS.md, its Notes).
     hnsw_ef_search: int = 128
     hnsw_ef_per_million: int = 1250
     # Passages `rag search` returns.
