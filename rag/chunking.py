@@ -32,6 +32,8 @@ def chunk_document(doc: Document, size: int, overlap: int) -> list[Chunk]:
     cursor = 0
     for piece in splitter.split_text(doc.text):
         start = doc.text.find(piece, cursor)
+        if start < 0:  # a chunk may begin where the one before began, and contain it (hypothesis found one)
+            start = doc.text.find(piece, max(0, cursor - 1))
         if start < 0:  # the splitter only ever returns substrings; fail loudly if that changes
             raise RagError(f"chunking lost track of the text of {doc.doc_id} near offset {cursor}")
         chunks.append(Chunk(chunk_id=f"{doc.doc_id}#{len(chunks)}", doc_id=doc.doc_id, start=start,

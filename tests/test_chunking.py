@@ -44,3 +44,10 @@ def test_offsets_round_trip_on_any_text(text, size):
     doc = Document("d", text)
     for c in chunk_document(doc, size, size // 5):
         assert doc.text[c.start:c.end] == c.text
+
+
+def test_a_chunk_that_starts_where_the_one_before_started_keeps_its_offsets():
+    doc = Document("d", " 111 1111111111111111")  # the splitter returns '111', then '111 1111111111111111'
+    chunks = chunk_document(doc, 20, 4)
+    assert [(c.start, c.text) for c in chunks] == [(1, "111"), (1, "111 1111111111111111")]
+    assert all(doc.text[c.start:c.end] == c.text for c in chunks)
