@@ -219,7 +219,7 @@ def serve_cmd(host, port, share, auth, index_dir, embedder, llm) -> None:
     elif share or host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("warning: anyone who can reach this page can use it and change the knowledge base; "
                    "add --auth USER:PASS", err=True)
-    from ui.app import serve
+    from rag.ui.app import serve
 
     serve(_settings(index_dir=index_dir, embedder=embedder, llm=llm), host, port, share, credentials,
           say=lambda line: click.echo(line, err=True))

@@ -138,8 +138,8 @@ def served(tmp_path_factory):
     yields (url, settings)."""
     from rag.config import Settings
     from rag.indexer import build_index
-    from ui.app import create_app
-    from ui.render import CSS
+    from rag.ui.app import create_app
+    from rag.ui.render import CSS
 
     base = tmp_path_factory.mktemp("served")
     settings = Settings.load({"index_dir": base / "index", "upload_dir": base / "uploads"}, environ={})

@@ -6,9 +6,9 @@ from rag.documents import Answer, Chunk, Citation, Hit
 from rag.indexer import build_index
 from rag.pipeline import Pipeline
 from rag.retrieval import Retriever
-from ui import render
-from ui.app import Handlers, create_app
-from ui.knowledge import add_files, list_articles, remove_article, safe_name
+from rag.ui import render
+from rag.ui.app import Handlers, create_app
+from rag.ui.knowledge import add_files, list_articles, remove_article, safe_name
 
 from conftest import SEEDS, FakeEmbedder, FakeGenerator
 
