@@ -4,8 +4,9 @@ Follows the benchmark's own code (github.com/chen700564/RGB, evalue.py): 5 passa
 ceil(5 x noise) of them negatives and the rest positives (integration: one positive per
 sub-question first), shuffled; its Chinese system prompt and instruction; its scoring (every
 answer element a substring of the reply, lower-cased, spaces removed; "信息不足" is a rejection;
-"事实性错误" flags a detected factual error). One difference, for reproducibility: the shuffle is
-seeded per question (the original uses the unseeded global generator). The data is read from
+"事实性错误" flags a detected factual error). One difference: the shuffle is seeded per question
+with its task, noise and id, where the original reseeds the global generator with 2333 before every
+question; both repeat from run to run, but the passage orders differ. The data is read from
 ``Settings.bench_dir``/rgb and never copied (CC BY-NC-SA 4.0).
 """
 
