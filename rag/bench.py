@@ -25,7 +25,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .benchscale import dense_at_size, embed_query_ms, retrieval_at_size, write_article_corpus
-from .config import Settings
+from .config import Settings, usable_cores
 from .retrieval import Retriever
 from .vectorindex import all_vectors
 
@@ -128,7 +128,7 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
         "# Benchmarks",
         "",
         f"Measured by `{cmd}` (also `make bench`) on {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-        f"{_cpu_count()} CPU cores ({_cpu_model()}), Python {platform.python_version()}, embedder `{settings.embedder}`. "
+        f"{usable_cores()} CPU cores ({_cpu_model()}), Python {platform.python_version()}, embedder `{settings.embedder}`. "
         "Figures are medians unless marked p95; rerun the command to refresh this file.",
         "",
         "## Indexing (`rag index`, a new process each run: imports and model load included)",
@@ -211,8 +211,3 @@ def _cpu_model() -> str:
         pass
     return platform.processor() or "unknown processor"
 
-
-def _cpu_count() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)

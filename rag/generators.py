@@ -67,7 +67,8 @@ class LlamaCppGenerator:
                 raise GeneratorError(f"no GGUF file at {self.path}")
             try:
                 self._llm = Llama(model_path=str(self.path), n_ctx=self._settings.llm_context_tokens,
-                                  n_threads=self._settings.llm_threads or None, n_batch=512,
+                                  n_threads=self._settings.llm_thread_count,
+                                  n_threads_batch=self._settings.llm_thread_count, n_batch=512,
                                   n_gpu_layers=-1 if self._settings.device != "cpu" else 0,
                                   seed=0, verbose=False)
             except (ValueError, RuntimeError) as exc:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import Settings
+from rag.config import Settings, usable_cores
 from rag.errors import SettingsError
 
 
@@ -25,3 +25,8 @@ def test_unknown_keys_and_bad_values_are_rejected():
         Settings.load({}, environ={"RAG_K": "many"})
     with pytest.raises(SettingsError, match="chunk_overlap"):
         Settings.load({"chunk_size": 100, "chunk_overlap": 100}, environ={})
+
+
+def test_llama_threads_default_to_every_usable_core_and_a_setting_wins():
+    assert Settings.load({}, environ={}).llm_thread_count == usable_cores() >= 1
+    assert Settings.load({}, environ={"RAG_LLM_THREADS": "3"}).llm_thread_count == 3

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from rag.config import Settings
+from rag.config import Settings, usable_cores
 from rag.generators import GeneratorError, LlamaCppGenerator, OpenAICompatibleGenerator, TransformersGenerator
 from rag.models import model_path
 
@@ -41,6 +41,8 @@ def test_packaged_model_answers_from_the_passage():
     assert len(pieces) > 1 and "446.1" in "".join(pieces)
     assert list(gen.stream(MESSAGES, 40)) == pieces  # greedy: the same answer twice
     assert 5 < gen.count_tokens("衡阳2023年进出口总额是多少?") < 30
+    # Every core writes the answer, not llama-cpp-python's half (one thread on a 2-core machine).
+    assert gen._llm.n_threads == gen._llm.n_threads_batch == usable_cores()
 
 
 @pytest.mark.slow
