@@ -2,9 +2,10 @@
 
 Inputs: random bytes; Chinese news text in UTF-8, GB18030, Big5 and UTF-16 cut at a random byte;
 huge single lines (20,000 to 100,000 characters); deeply nested, script-laden HTML; empty and
-blank files; zero-width and control characters sprinkled into text; JSON Lines with arbitrary values. Each is written under a supported
-suffix and read, cleaned, chunked and tokenised exactly as `rag index` does. RAGTEST_FUZZ_EXAMPLES sets
-how many inputs the main property draws (10,000 by default; RELIABILITY.md has the figures).
+blank files; zero-width and control characters sprinkled into text; JSON Lines with arbitrary
+values. Each is written under a supported suffix and read, cleaned, chunked and tokenised exactly
+as `rag index` does. RAGTEST_FUZZ_EXAMPLES sets how many inputs the main property draws (10,000
+by default; RELIABILITY.md has the figures).
 A second property indexes batches of hostile files with one good article among them.
 """
 
