@@ -102,15 +102,20 @@ def rgb_says(reply: str, cues: Sequence[str]) -> bool:
     return any(cue in rgb_normalise(reply) or cue in reply.lower() for cue in cues)
 
 
-def rgb_labels(reply: str, gold: Gold) -> list[int]:
-    """The benchmark's labels: [-1] for a rejection, else 1/0 per gold element.
+def rgb_labels(reply: str, gold: "Gold | str") -> list[int]:
+    """The benchmark's labels: [-1] for a rejection, else 1/0 per gold element. A gold that is one
+    string (most of zh_fact) is one element, as in the benchmark's checkanswer, not one per character.
 
     >>> rgb_labels("死亡人数为12人。", ["12人"]), rgb_labels("文档信息不足，因此我无法回答。", ["12人"])
     ([1], [-1])
+    >>> rgb_labels("2018年中国城镇新增就业161万人。", "1361万")
+    [0]
     """
     text = rgb_normalise(reply)
     if rgb_says(reply, RGB_REJECTION):
         return [-1]
+    if isinstance(gold, str):
+        gold = [gold]
     return [int(b) for b in answer_labels(text, gold, normalise=rgb_normalise)]
 
 

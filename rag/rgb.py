@@ -129,10 +129,14 @@ def run_rgb(settings: Settings, task: str, noise: float, out: Path, limit: int |
 
 
 def summarise_rgb(rows: list[dict], task: str, noise: float, ids: list[str] | None = None) -> dict:
-    """The benchmark's figures over the rows whose id is in ``ids`` (all when None)."""
+    """The benchmark's figures over the rows whose id is in ``ids`` (all when None). Rows that keep
+    their reply are scored again from it, so a prediction file written before a scoring fix counts
+    by the current rules."""
     if ids is not None:
         wanted = set(ids)
         rows = [r for r in rows if str(r["id"]) in wanted]
+    rows = [{**r, "labels": rgb_labels(r["prediction"], r["answer"]), "fact_flag": rgb_says(r["prediction"], RGB_FACT_ERROR)}
+            if "prediction" in r and "answer" in r else r for r in rows]
     n = len(rows)
     rejected = sum(r["labels"] == [-1] for r in rows)
     # The benchmark's rule: at noise 1 no passage holds the answer, and only a rejection is right.

@@ -96,6 +96,9 @@ def test_rgb_scoring_follows_the_benchmark():
     assert rgb_labels("文档信息不足，因此我无法基于提供的文档回答该问题。", ["12人"]) == [-1]
     assert rgb_labels("Insufficient Information", ["x"]) == [-1]
     assert rgb_labels("时间是1月3日", [["1月3日", "一月三日"]]) == [1]
+    # zh_fact's gold is mostly one string: one label, not one per character (7 and 0 are in 170)
+    assert rgb_labels("军运会在湖北成都举行", "武汉") == [0] and rgb_labels("共有170个议席", "70") == [1]
+    assert rgb_labels("新增就业161万人", "1361万") == [0]
     assert rgb_correct([1, 1]) and not rgb_correct([1, 0]) and not rgb_correct([-1])
 
 
@@ -308,3 +311,15 @@ def test_at_noise_1_only_a_rejection_counts_as_right():
     rows = [{"id": 1, "labels": [-1], "timings": {"total_s": 1.0}}, {"id": 2, "labels": [1], "timings": {"total_s": 1.0}}]
     assert summarise_rgb(rows, "refine", 1.0)["accuracy"] == 0.5 == summarise_rgb(rows, "refine", 1.0)["rejection_rate"]
     assert summarise_rgb(rows, "refine", 0.4)["accuracy"] == 0.5
+
+
+def test_summaries_score_stored_replies_again():
+    from rag.rgb import summarise_rgb
+
+    # written with the old per-character labels of a one-string gold: 1, 3, 6, 1, 万 all appear
+    row = {"id": 1, "answer": "1361万", "prediction": "2018年新增就业161万人，其中3万人。", "labels": [1, 1, 1, 1, 1],
+           "fact_flag": False, "timings": {"total_s": 1.0}}
+    assert summarise_rgb([row], "fact", 0.0)["accuracy"] == 0.0
+    flagged = {**row, "prediction": "提供文档的文档存在事实性错误。正确答案是1361万。"}
+    summary = summarise_rgb([flagged], "fact", 0.0)
+    assert summary["accuracy"] == 1.0 and summary["error_detection_rate"] == 1.0 == summary["error_correction_rate"]
