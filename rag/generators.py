@@ -228,7 +228,8 @@ _loaded_lock = threading.Lock()
 
 def get_generator(spec: str, settings: Settings, progress: bool = True) -> Generator:
     """The generator for ``spec`` (see the module docstring), created once per process."""
-    key = (spec, settings.llm_context_tokens, settings.llm_thread_count, settings.device, settings.dtype, settings.openai_base_url)
+    key = (spec, settings.llm_context_tokens, settings.llm_thread_count, settings.device, settings.dtype,
+           settings.openai_base_url)
     with _loaded_lock:
         if key not in _loaded:
             _loaded[key] = _make(spec, settings, progress)

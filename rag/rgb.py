@@ -135,7 +135,8 @@ def summarise_rgb(rows: list[dict], task: str, noise: float, ids: list[str] | No
     if ids is not None:
         wanted = set(ids)
         rows = [r for r in rows if str(r["id"]) in wanted]
-    rows = [{**r, "labels": rgb_labels(r["prediction"], r["answer"]), "fact_flag": rgb_says(r["prediction"], RGB_FACT_ERROR)}
+    rows = [{**r, "labels": rgb_labels(r["prediction"], r["answer"]),
+             "fact_flag": rgb_says(r["prediction"], RGB_FACT_ERROR)}
             if "prediction" in r and "answer" in r else r for r in rows]
     n = len(rows)
     rejected = sum(r["labels"] == [-1] for r in rows)
