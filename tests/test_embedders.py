@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rag.embedders import EMBEDDERS, get_embedder
+from rag.indexing.embedders import EMBEDDERS, get_embedder
 from rag.errors import EmbedderError
 
 

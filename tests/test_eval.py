@@ -9,15 +9,15 @@ from click.testing import CliRunner
 
 from rag.cli import main
 from rag.errors import InputError
-from rag.evaluation import run_eval, summarise
-from rag.metrics import (answer_correct, answer_labels, cmrc_em, cmrc_f1, first_rank, normalise_answer, percentile,
+from rag.eval.evaluation import run_eval, summarise
+from rag.eval.metrics import (answer_correct, answer_labels, cmrc_em, cmrc_f1, first_rank, normalise_answer, percentile,
                          rgb_correct, rgb_labels)
 from rag.pipeline import Pipeline
-from rag.questions import load_questions
-from rag.retrieval import Retriever
-from rag.cmrc import run_cmrc
-from rag.rgb import negatives_for, run_rgb, select_passages
-from rag.runs import PredictionWriter, read_rows
+from rag.eval.questions import load_questions
+from rag.answer.retrieval import Retriever
+from rag.eval.cmrc import run_cmrc
+from rag.eval.rgb import negatives_for, run_rgb, select_passages
+from rag.eval.runs import PredictionWriter, read_rows
 
 from conftest import ROOT, FakeEmbedder, FakeGenerator
 
@@ -70,7 +70,7 @@ def test_missing_empty_and_non_utf8_files_are_one_line_errors(tmp_path):
 
 def test_the_shipped_seed_set_is_valid_and_has_the_promised_mix():
     questions = load_questions(ROOT / "eval/questions/seeds.jsonl")
-    from rag.script import detect_script
+    from rag.text.script import detect_script
 
     scripts = [detect_script(q.question) for q in questions]
     assert len(questions) >= 60
@@ -114,6 +114,7 @@ def test_cmrc_em_and_f1_follow_the_official_scorer():
 def test_ranks_and_percentiles():
     assert first_rank(["003_x", "001_a7d8"], ["001"]) == 2 and first_rank(["003_x"], ["001"]) is None
     assert percentile([], 50) is None and percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.5 and percentile([1.0, 2.0, 3.0, 4.0], 95) == 3.85
 
 
 # --- RGB protocol -------------------------------------------------------------------------------
@@ -188,21 +189,22 @@ def test_run_eval_writes_ask_json_plus_id_scores_and_resumes(fake_index, tmp_pat
 
 
 def test_summary_counts_citations_refusals_and_retrieval():
-    from rag.questions import Question
+    from rag.eval.questions import Question
 
     qs = [Question("a", "q", ["446.1亿元"], ["001"], True), Question("b", "q", ["9列"], ["001"], True),
           Question("c", "q", [], [], False), Question("d", "q", [], [], False)]
 
-    def row(i, answer, refused, cited, retrieved):
+    def row(i, answer, refused, cited, retrieved, own=None, fixes=()):
         return {"id": i, "answer": answer, "refused": refused, "citations": [{"doc_id": d} for d in cited],
                 "retrieved": [{"doc_id": d} for d in retrieved], "timings": {"total_s": 1.0, "ttft_s": 0.5},
-                "model": "m", "prompt_tokens": 10}
+                "model": "m", "prompt_tokens": 10, "model_answer": own or answer, "fixes": list(fixes)}
 
     rows = [row("a", "446.1亿元[1]", False, ["001_x"], ["003_y", "001_x"]),
-            row("b", "9列[1]", False, ["003_y"], ["001_x"]),
+            row("b", "9列[1]", False, ["003_y"], ["001_x"], own="9[1]", fixes=["as_rank"]),
             row("c", "无法回答", True, [], ["003_y"]), row("d", "5亿元[1]", False, ["003_y"], ["003_y"])]
     s = summarise(qs, rows, "t")
     assert (s["answer_accuracy"], s["citation_accuracy"], s["refusal_accuracy"]) == (1.0, 0.5, 0.5)
+    assert s["own_accuracy"] == 0.5 and s["fixes"] == {"as_rank": 1}  # the model's own reply lacked 列
     assert (s["hit1"], s["hit5"], s["mrr"]) == (0.5, 1.0, 0.75) and s["false_refusals"] == 0
     assert {f["id"]: f["why"] for f in s["failures"]} == {
         "b": "cites 003_y, not only gold sources", "d": "answered a question the articles cannot answer"}
@@ -306,7 +308,7 @@ def test_cmrc_runner_indexes_the_passages_and_scores_spans(tmp_path, settings):
 
 
 def test_at_noise_1_only_a_rejection_counts_as_right():
-    from rag.rgb import summarise_rgb
+    from rag.eval.rgb import summarise_rgb
 
     rows = [{"id": 1, "labels": [-1], "timings": {"total_s": 1.0}}, {"id": 2, "labels": [1], "timings": {"total_s": 1.0}}]
     assert summarise_rgb(rows, "refine", 1.0)["accuracy"] == 0.5 == summarise_rgb(rows, "refine", 1.0)["rejection_rate"]
@@ -314,7 +316,7 @@ def test_at_noise_1_only_a_rejection_counts_as_right():
 
 
 def test_summaries_score_stored_replies_again():
-    from rag.rgb import summarise_rgb
+    from rag.eval.rgb import summarise_rgb
 
     # written with the old per-character labels of a one-string gold: 1, 3, 6, 1, 万 all appear
     row = {"id": 1, "answer": "1361万", "prediction": "2018年新增就业161万人，其中3万人。", "labels": [1, 1, 1, 1, 1],

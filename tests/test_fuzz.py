@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SEEDS, FakeEmbedder
-from rag.chunking import chunk_document, passage_text
-from rag.keyword import tokenize
-from rag.periods import passage_period
-from rag.readers import SUPPORTED_SUFFIXES, read_file
+from rag.indexing.chunking import chunk_document
+from rag.text.words import tokenize
+from rag.text.periods import passage_period
+from rag.ingest.readers import SUPPORTED_SUFFIXES, read_file
 
 pytestmark = pytest.mark.slow  # long runs
 EXAMPLES = int(os.environ.get("RAGTEST_FUZZ_EXAMPLES", "10000"))
@@ -85,7 +85,7 @@ def ingest_like_the_indexer(path: Path) -> tuple[int, list[str]]:
     for doc in result.documents:
         assert doc.text.strip() and doc.doc_id
         for chunk in chunk_document(doc, 250, 50):
-            text = passage_text(chunk)
+            text = chunk.search_text
             assert chunk.text.strip()
             tokenize(text)
             passage_period(text, doc.year)
@@ -116,8 +116,8 @@ def test_hostile_files_never_crash_ingestion():
 @given(st.lists(st.tuples(hostile, st.sampled_from(SUPPORTED_SUFFIXES)), min_size=1, max_size=6))
 def test_good_articles_are_indexed_beside_hostile_files(batch):
     from rag.config import Settings
-    from rag.indexer import build_index
-    from rag.store import load_index
+    from rag.indexing.build import build_index
+    from rag.indexing.store import load_index
 
     with tempfile.TemporaryDirectory() as folder:
         docs = Path(folder) / "docs"

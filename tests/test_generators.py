@@ -5,14 +5,15 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
 from rag.config import Settings, usable_cores
-from rag.generators import GeneratorError, LlamaCppGenerator, OpenAICompatibleGenerator, TransformersGenerator
-from rag.models import model_path
+from rag.llm.generators import GeneratorError, LlamaCppGenerator, OpenAICompatibleGenerator, TransformersGenerator
+from rag.llm.models import model_path
+
+from conftest import wait_until
 
 MESSAGES = [{"role": "system", "content": "只根据资料回答，数字照抄原文。"},
             {"role": "user", "content": "资料：[1] 2023年衡陽市進出口總額446.1億元。\n\n问题：衡阳2023年进出口总额是多少?"}]
@@ -74,15 +75,15 @@ def test_openai_compatible_backend_against_a_local_llama_cpp_server(tmp_path):
                               stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}/v1"
-        deadline = time.monotonic() + 90
-        while True:  # bounded wait for the server to load the model
+        def answering() -> bool:
+            if server.poll() is not None:
+                pytest.fail("llama.cpp server exited: " + (tmp_path / "server.log").read_text()[-500:])
             try:
-                urllib.request.urlopen(f"{base}/models", timeout=2).read()
-                break
+                return bool(urllib.request.urlopen(f"{base}/models", timeout=2).read())
             except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("llama.cpp server did not start: " + (tmp_path / "server.log").read_text()[-500:])
-                time.sleep(0.5)
+                return False
+
+        wait_until(answering, 180, "the llama.cpp server to load the model and answer /v1/models", poll=0.5)
         gen = OpenAICompatibleGenerator("qwen-small", settings.replace(openai_base_url=base))
         pieces = list(gen.stream(MESSAGES, 40))
         assert len(pieces) > 1 and "446.1" in "".join(pieces)

@@ -2,14 +2,14 @@
 
 import json
 import os
-import shutil
 
 import pytest
 
-from rag import store
+from rag.indexing import store
 from rag.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
-from rag.indexer import build_index
-from rag.store import load_index, write_lock
+from rag.query import Query
+from rag.indexing.build import build_index
+from rag.indexing.store import load_index, write_lock
 
 
 def build(paths, settings, embedder, **kw):
@@ -88,19 +88,19 @@ def test_crash_mid_write_leaves_the_previous_index_loadable(seeds_copy, settings
 
 
 def test_an_hnsw_index_finds_what_exact_search_finds_and_switching_embeds_nothing(seeds_copy, settings, fake_embedder):
-    from rag.retrieval import Retriever
-    from rag.vectorindex import kind_of
+    from rag.answer.retrieval import Retriever
+    from rag.indexing.vectorindex import kind_of
 
     build([seeds_copy], settings, fake_embedder)
     questions = ["衡阳2023年进出口总额是多少?", "永州上半年全市进出口总额", "益阳招商引资签约项目"]
-    exact = [[h.chunk.chunk_id for h in Retriever.open(settings, fake_embedder).search(q)] for q in questions]
+    exact = [[h.chunk.chunk_id for h in Retriever.open(settings, fake_embedder).search(Query.parse(q))] for q in questions]
     embedded = fake_embedder.passages_embedded
     hnsw = settings.replace(vector_index="hnsw")
     report = build([seeds_copy], hnsw, fake_embedder)
     assert report.wrote and fake_embedder.passages_embedded == embedded  # the stored vectors are reused
     index = load_index(settings.index_dir)
     assert kind_of(index.vectors) == "hnsw" and index.manifest["vector_index"] == "hnsw"
-    assert [[h.chunk.chunk_id for h in Retriever.open(hnsw, fake_embedder).search(q)] for q in questions] == exact
+    assert [[h.chunk.chunk_id for h in Retriever.open(hnsw, fake_embedder).search(Query.parse(q))] for q in questions] == exact
     assert not build([seeds_copy], hnsw, fake_embedder).wrote
 
 

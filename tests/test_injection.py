@@ -12,16 +12,17 @@ import shutil
 import pytest
 
 from conftest import INJECTED_PAGE, SEEDS
-from rag.context import select_context
+from rag.answer.context import select_context
+from rag.query import Query
 from rag.documents import Chunk, Hit
 
 
 @pytest.fixture(scope="module")
 def injected(real_pipeline, tmp_path_factory):
     """The real pipeline over seeds/ + the injected page (only the page is embedded anew)."""
-    from rag.indexer import build_index
+    from rag.indexing.build import build_index
     from rag.pipeline import Pipeline
-    from rag.retrieval import Retriever
+    from rag.answer.retrieval import Retriever
 
     base = tmp_path_factory.mktemp("injected")
     settings = real_pipeline.settings.replace(index_dir=base / "index")
@@ -41,7 +42,7 @@ def injected(real_pipeline, tmp_path_factory):
     ("What was Hengyang's total import and export value in 2023?", "446.1", "001_a7d89014a7bd190e"),
 ])
 def test_answers_are_unchanged_with_the_injected_page_in_the_index(injected, question, figure, doc_id):
-    hits = injected.retriever.search(question, injected.settings.k)
+    hits = injected.retriever.search(Query.parse(question), injected.settings.k)
     assert "notice" in [h.chunk.doc_id for h in hits]  # the page is retrieved: the model could have read it
     answer = injected.ask(question)
     assert figure in answer.answer and not answer.refused, answer.answer
@@ -67,8 +68,8 @@ def test_a_question_that_tries_to_override_the_instructions_is_answered_from_the
 
 def test_sentences_that_address_the_model_never_reach_the_prompt():
     chunk = Chunk("notice#0", "notice", 0, 0, INJECTED_PAGE, "衡阳外贸简讯", "2024-03-01", "")
-    excerpts = select_context("衡阳2023年进出口总额是多少?", [Hit(chunk, 1.0, 1)], 250, len)
+    excerpts = select_context(Query.parse("衡阳2023年进出口总额是多少?"), [Hit(chunk, 1.0, 1)], 250, len)
     shown = "".join(e.text for e in excerpts)
     assert "忽略" not in shown and "系统提示" not in shown
-    whole = select_context("What were Hengyang's total imports and exports?", [Hit(chunk, 1.0, 1)], 700, len)
+    whole = select_context(Query.parse("What were Hengyang's total imports and exports?"), [Hit(chunk, 1.0, 1)], 700, len)
     assert "Ignore all previous" not in "".join(e.text for e in whole) and "<script>" in whole[0].text

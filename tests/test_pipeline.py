@@ -5,12 +5,14 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from rag import generators
+from rag.llm import generators
 from rag.cli import main
 from rag.errors import InputError
-from rag.pipeline import Pipeline, key_terms
-from rag.prompting import build_messages, is_refusal, passage_block, refusal_sentence
-from rag.retrieval import Retriever
+from rag.answer.prompting import build_messages, is_refusal, passage_block, refusal_sentence
+from rag.answer.retrieval import Retriever
+from rag.pipeline import Pipeline
+from rag.query import Query
+from rag.text.words import key_terms
 
 from conftest import FakeEmbedder, FakeGenerator
 
@@ -23,14 +25,15 @@ def pipeline(settings, reply="446.1亿元[1]", **changes):
 
 def test_prompt_numbers_passages_with_title_date_and_this_year(fake_index):
     p, _ = pipeline(fake_index)
-    hits = p.retriever.search("衡阳2023年进出口总额是多少?")
-    messages, used = build_messages("衡阳2023年进出口总额是多少?", hits, 10_000, len)
+    query = Query.parse("衡阳2023年进出口总额是多少?")
+    hits = p.retriever.search(query)
+    messages, used = build_messages(query, hits, 10_000, len)
     system, user = messages[0]["content"], messages[1]["content"]
     assert "只使用资料里的信息" in system and "[1]" in system
     assert used and set(used) <= {h.chunk for h in hits}
     assert user.index("[1]") < user.index("问题：衡阳2023年进出口总额是多少?")
     assert user.rstrip().endswith("问题：衡阳2023年进出口总额是多少?")
-    assert "用简体中文" in user and refusal_sentence("衡阳?") in user
+    assert "用简体中文" in user and refusal_sentence("simplified") in user
     dated = next(h.chunk for h in hits if h.chunk.date == "2024")
     assert passage_block(3, dated).startswith("[3]《《邁向開放高地》系列報道：衡陽》日期：2024（“今年”指2024年）\n")
     assert passage_block(4, dated, "x", same_article_as=3) == "[4]（与[3]同一篇）\nx"
@@ -44,29 +47,31 @@ def test_prompt_numbers_passages_with_title_date_and_this_year(fake_index):
 
 
 def test_context_keeps_the_sentences_that_share_the_question_words():
-    from rag.context import select_context, sentences
+    from rag.answer.context import select_context
     from rag.documents import Chunk, Hit
+    from rag.text.sentences import sentences
 
     text = "衡阳开放。数据显示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。全市对外实际投资额1701万美元。"
     assert "".join(sentences(text)) == text
     other = Chunk("b#0", "b", 0, 9, "天气晴朗。进出口总额很高。", "t", "2024")
     hits = [Hit(Chunk("a#0", "a", 0, len(text), text, "t", "2024"), 1.0, 1), Hit(other, 0.5, 2)]
-    (first, second) = select_context("衡阳2023年进出口总额是多少?", hits, 1000, len)
+    question = Query.parse("衡阳2023年进出口总额是多少?")
+    (first, second) = select_context(question, hits, 1000, len)
     # "衡阳开放" shares only the place with the question; the weather shares nothing.
     assert first.text == "数据显示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
     assert second.text == "进出口总额很高。"
-    (only,) = select_context("衡阳2023年进出口总额是多少?", hits, 5, len)  # over budget: the best sentence
+    (only,) = select_context(question, hits, 5, len)  # over budget: the best sentence
     assert "446.1" in only.text and only.chunk.doc_id == "a"
-    whole = select_context("What was the total in 2023?", hits, 1000, len)
+    whole = select_context(Query.parse("What was the total in 2023?"), hits, 1000, len)
     assert [e.text for e in whole] == [text, other.text]  # no Chinese words to match: whole passages
 
 
 def test_retrieval_keeps_room_for_a_second_article(fake_index):
     p, _ = pipeline(fake_index, max_passages_per_article=1)
-    docs = [h.chunk.doc_id for h in p.retriever.search("衡阳进出口总额", k=5)]
+    docs = [h.chunk.doc_id for h in p.retriever.search(Query.parse("衡阳进出口总额"), k=5)]
     assert len(docs) == 5 and len(set(docs)) == 5
     p, _ = pipeline(fake_index, max_passages_per_article=0)
-    assert len(p.retriever.search("衡阳进出口总额", k=8)) == 8
+    assert len(p.retriever.search(Query.parse("衡阳进出口总额"), k=8)) == 8
 
 
 def test_answer_is_verified_cited_and_in_the_question_script(fake_index):
@@ -96,23 +101,25 @@ def test_refusal_without_asking_the_model(fake_index, question, reason):
 
 
 def test_a_question_joining_two_articles_is_covered_by_both():
+    from rag.answer.gates import covered_terms
     from rag.documents import Chunk, Hit
-    from rag.pipeline import covered_terms, topic_terms
 
-    terms = topic_terms("衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?")
+    terms = list(Query.parse("衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?").topic)
     assert terms == ["衡阳", "进出口", "总额", "永州", "上半年", "全市"]  # no 分别, no 上半 / 半年
     a = Chunk("001#1", "001", 0, 9, "2023年衡阳市进出口总额446.1亿元")
     b = Chunk("003#9", "003", 0, 9, "上半年,永州全市进出口总额196.79亿元")
     c = Chunk("002#1", "002", 0, 9, "永州上半年全市工业增加值")
-    texts = [a.text, b.text, c.text]
     hits = [Hit(x, 1.0, i) for i, x in enumerate((a, b, c), start=1)]
-    assert covered_terms(terms, hits, texts) == terms
-    assert covered_terms(terms, hits[:1], texts[:1]) == ["衡阳", "进出口", "总额"]
+    assert covered_terms(terms, hits) == terms
+    assert covered_terms(terms, hits[:1]) == ["衡阳", "进出口", "总额"]
 
 
 def test_an_answer_cited_to_another_place_or_year_is_refused():
+    from rag.answer.gates import cited_mismatch
     from rag.documents import Chunk
-    from rag.pipeline import citation_mismatch
+
+    def citation_mismatch(question, cited_ids, passages):
+        return cited_mismatch(Query.parse(question), [c for c in passages if c.chunk_id in cited_ids])
 
     yongzhou = Chunk("003#9", "003", 0, 9, "上半年,全市进出口总额196.79亿元,增幅56.3%。", "永州推动“湘商回归”", "2022")
     hengyang = Chunk("001#1", "001", 0, 9, "數據顯示,2023年衡陽市進出口總額446.1億元。", "衡陽", "2024")
@@ -170,7 +177,11 @@ def test_ask_command_json_and_errors(fake_index, monkeypatch):
     args = ["--index", str(fake_index.index_dir), "--llm", "fake:x"]
     out = run.invoke(main, ["ask", "衡阳2023年进出口总额是多少?", "--json", *args])
     data = json.loads(out.output)
-    assert set(data) >= {"question", "answer", "refused", "verified", "citations", "retrieved", "timings", "model"}
+    assert set(data) >= {"question", "answer", "refused", "verified", "citations", "retrieved", "timings", "model",
+                         "model_answer", "fixes"}
+    # the model's own reply, and the repair when its [1] is not the passage holding the figure
+    assert data["model_answer"] == "446.1亿元[1]"
+    assert data["fixes"] == ([] if data["answer"] == data["model_answer"] else ["citation_repointed"])
     assert set(data["timings"]) == {"retrieve_s", "ttft_s", "total_s"} and data["model"] == "fake-llm"
     assert set(data["citations"][0]) >= {"n", "doc_id", "chunk_id", "title", "date", "source", "text", "evidence"}
     human = run.invoke(main, ["ask", "衡阳2023年进出口总额是多少?", *args])
@@ -179,7 +190,7 @@ def test_ask_command_json_and_errors(fake_index, monkeypatch):
     for bad, message in (("   ", "the question is empty"), ("问" * 100_000, "the limit is 2000"),
                          ("？！…。", "only punctuation"), ("\x00\x07\u200b", "the question is empty")):
         result = run.invoke(main, ["ask", bad, *args])
-        assert result.exit_code == 2 and result.output.startswith(f"error: {message}") or message in result.output
+        assert result.exit_code == 2 and result.output.startswith("error: ") and message in result.output
         assert result.output.count("\n") == 1
 
 
@@ -204,6 +215,7 @@ def test_a_rank_question_answered_with_a_figure_gets_the_rank_its_evidence_state
     p, _ = pipeline(fake_index, reply="144.6億元[1]")
     answer = p.ask("2019年上半年衡陽進出口總額居全省第幾?")
     assert answer.answer.startswith("144.6億元，") and "居全省第二" in answer.answer
+    assert answer.model_answer == "144.6億元[1]" and "rank_from_evidence" in answer.fixes
     assert answer.citations[0].doc_id == "000_62280806a8835b66" and "第二" in answer.citations[0].evidence
 
 

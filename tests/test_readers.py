@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from rag.decoding import DecodeError, decode_bytes
+from rag.ingest.decoding import DecodeError, decode_bytes
 from rag.ingest import ingest
-from rag.readers import read_file
+from rag.ingest.readers import read_file
 
 ARTICLE_SIMPLIFIED = "衡阳市进出口总额增长\n发布时间:2023-05-06 来源:衡阳日报\n今年一季度，衡阳市进出口总额达到一百亿元，同比增长百分之十。"
 ARTICLE_TRADITIONAL = "衡陽市進出口總額增長\n發布時間:2023-05-06 來源:衡陽日報\n今年一季度，衡陽市進出口總額達到一百億元，同比增長百分之十。"

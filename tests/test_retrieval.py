@@ -5,10 +5,11 @@ import json
 import pytest
 
 from rag.errors import InputError
-from rag.indexer import build_index
-from rag.periods import passage_period, period_agreement, question_period
-from rag.retrieval import Retriever, check_question
-from rag.script import to_simplified
+from rag.indexing.build import build_index
+from rag.text.periods import passage_period, period_agreement, question_period
+from rag.answer.retrieval import Retriever
+from rag.query import Query, check_question
+from rag.text.script import to_simplified
 
 from conftest import ROOT
 
@@ -44,10 +45,10 @@ def test_period_decides_between_same_figure_names(tmp_path, settings, fake_embed
         (folder / f"{name}.txt").write_text(f"发布时间:{date}\n{body}", encoding="utf-8")
     build_index([folder], settings, embedder=fake_embedder, progress=False)
     retriever = Retriever.open(settings, embedder=fake_embedder)
-    assert retriever.search("2019年上半年全市进出口总额是多少?")[0].chunk.doc_id == "a"
-    assert retriever.search("2023年全市进出口总额是多少?")[0].chunk.doc_id == "b"
-    assert retriever.search("2022年上半年全市进出口总额是多少?")[0].chunk.doc_id == "c"
-    top = retriever.search("2023年全市进出口总额是多少?", k=3)
+    assert retriever.search(Query.parse("2019年上半年全市进出口总额是多少?"))[0].chunk.doc_id == "a"
+    assert retriever.search(Query.parse("2023年全市进出口总额是多少?"))[0].chunk.doc_id == "b"
+    assert retriever.search(Query.parse("2022年上半年全市进出口总额是多少?"))[0].chunk.doc_id == "c"
+    top = retriever.search(Query.parse("2023年全市进出口总额是多少?"), k=3)
     assert [h.period for h in top] == ["match", "mismatch", "mismatch"]
     assert top[0].score > top[1].score >= top[2].score
 
@@ -66,7 +67,7 @@ ACCEPTANCE = [
 @pytest.mark.slow
 @pytest.mark.parametrize("question,doc_id,text", ACCEPTANCE, ids=[a[0][:12] for a in ACCEPTANCE])
 def test_acceptance_rank_one_with_real_embedder(real_retriever, question, doc_id, text):
-    top = real_retriever.search(question)[0]
+    top = real_retriever.search(Query.parse(question))[0]
     assert top.chunk.doc_id == doc_id
     assert text in top.chunk.text
 
@@ -79,7 +80,7 @@ def test_question_set_answer_passages_in_top_five(real_retriever):
     assert len(rows) >= 25
     misses = []
     for row in rows:
-        hits = real_retriever.search(row["question"], k=5)
+        hits = real_retriever.search(Query.parse(row["question"]), k=5)
         holds = [h for h in hits if h.chunk.doc_id in row["sources"]
                  and all(to_simplified(a) in to_simplified(h.chunk.text) for a in row["answers"])]
         if hits[0].chunk.doc_id not in row["sources"] or not holds:

@@ -3,13 +3,17 @@
 import os
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from conftest import SEEDS, FakeEmbedder, free_port
+import pytest
+
+from conftest import SEEDS, FakeEmbedder, free_port, wait_until
+
+pytestmark = pytest.mark.slow  # each test starts `rag serve` in a new process
 
 
 def start(args, index_dir, tmp_path):
@@ -20,16 +24,19 @@ def start(args, index_dir, tmp_path):
                             env=env)
 
 
-def lines_until(proc, needle, timeout=90.0):
-    seen, end = [], time.monotonic() + timeout
-    while time.monotonic() < end:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        seen.append(line.rstrip("\n"))
-        if needle in line:
-            return seen
-    raise AssertionError(f"never printed {needle!r}; printed: {seen}")
+def lines_until(proc, needle, timeout=120.0):
+    """The lines ``proc`` printed up to the first holding ``needle``. The deadline holds even while
+    the process prints nothing (a thread reads its output), and a process that exits first fails at once."""
+    seen: list[str] = []
+    threading.Thread(target=lambda: seen.extend(line.rstrip("\n") for line in proc.stdout), daemon=True).start()
+
+    def printed():
+        hit = next((i for i, line in enumerate(seen) if needle in line), None)
+        if hit is None and proc.poll() is not None:
+            pytest.fail(f"exited with {proc.returncode} before printing {needle!r}; printed: {seen}")
+        return None if hit is None else seen[:hit + 1]
+
+    return wait_until(printed, timeout, f"`rag serve` to print {needle!r}")
 
 
 def status(url, data=None, headers=None):
@@ -41,7 +48,7 @@ def status(url, data=None, headers=None):
 
 
 def test_share_without_network_says_so_in_one_line_and_auth_is_enforced(settings, tmp_path):
-    from rag.indexer import build_index
+    from rag.indexing.build import build_index
 
     build_index([SEEDS], settings, embedder=FakeEmbedder(), progress=False)
     port = free_port()
@@ -64,7 +71,7 @@ def test_share_without_network_says_so_in_one_line_and_auth_is_enforced(settings
 
 
 def test_share_without_auth_warns(settings, tmp_path):
-    from rag.indexer import build_index
+    from rag.indexing.build import build_index
 
     build_index([SEEDS], settings, embedder=FakeEmbedder(), progress=False)
     proc = start(["--port", str(free_port()), "--share"], settings.index_dir, tmp_path)

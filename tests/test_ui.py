@@ -3,9 +3,10 @@
 import pytest
 
 from rag.documents import Answer, Chunk, Citation, Hit
-from rag.indexer import build_index
+from rag.query import Query
+from rag.indexing.build import build_index
 from rag.pipeline import Pipeline
-from rag.retrieval import Retriever
+from rag.answer.retrieval import Retriever
 from rag.ui import render
 from rag.ui.app import Handlers, create_app
 from rag.ui.knowledge import add_files, list_articles, remove_article, safe_name
@@ -86,7 +87,7 @@ def test_upload_indexes_good_files_and_explains_the_rest(kb, tmp_path):
     articles = {a.doc_id: a for a in list_articles(kb)}
     assert articles["长沙新闻"].uploaded and not articles["001_a7d89014a7bd190e"].uploaded
     assert len(articles) == 6  # the seeds are all still there
-    assert "1000亿元" in Retriever.open(kb, FakeEmbedder()).search("长沙2023年进出口总额")[0].chunk.text
+    assert "1000亿元" in Retriever.open(kb, FakeEmbedder()).search(Query.parse("长沙2023年进出口总额"))[0].chunk.text
 
 
 def test_remove_takes_out_an_upload_only(kb, tmp_path):
@@ -108,7 +109,7 @@ def test_an_index_rebuilt_beside_the_page_is_used_at_the_next_question(kb, tmp_p
     build_index([SEEDS, kb.upload_dir, extra], kb, embedder=FakeEmbedder(), progress=False)  # as `rag index` would
     after = h.pipeline(kb.llm)
     assert after is not before and after.generator is gen  # the index re-opened, the model kept
-    assert "555.5亿元" in after.retriever.search("湘潭2023年进出口总额")[0].chunk.text
+    assert "555.5亿元" in after.retriever.search(Query.parse("湘潭2023年进出口总额"))[0].chunk.text
 
 
 def test_upload_names_never_leave_the_upload_folder(kb, tmp_path):
@@ -144,7 +145,7 @@ def test_the_evaluation_tab_runs_a_set_and_lists_failures(fake_index, tmp_path):
         encoding="utf-8")
     h, _ = handlers(fake_index)
     report = h.evaluate(None, str(qset), 10, fake_index.llm)
-    assert "answer accuracy (answerable) | 100.0 % (1/1)" in report and "refusal accuracy" in report
+    assert "answer accuracy (answerable), after fixes and checks | 100.0 % (1/1)" in report and "refusal accuracy" in report
     h, _ = handlers(fake_index, reply="144.6亿元[1]")
     report = h.evaluate(str(qset), None, 1, fake_index.llm)
     assert "1 of 2 questions" not in report and "## Failing questions (1)" in report

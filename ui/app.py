@@ -14,8 +14,8 @@ from typing import Callable, Iterator
 
 from rag.config import Settings
 from rag.errors import RagError
-from rag.models import MODELS
-from rag.store import current_version
+from rag.llm.models import MODELS
+from rag.indexing.store import current_version
 
 from . import render
 from .knowledge import add_files, list_articles, remove_article
@@ -29,7 +29,7 @@ ANSWER_CONCURRENCY = 1
 
 def installed_models() -> list[str]:
     """The packaged models whose parts are installed (others would fail to load)."""
-    from rag.models import part_files
+    from rag.llm.models import part_files
 
     names = []
     for name, model in MODELS.items():
@@ -139,8 +139,8 @@ class Handlers:
         """Run a question set through the pipeline (the `rag eval` runner); the report as Markdown."""
         import tempfile
 
-        from rag.evalreport import eval_text
-        from rag.evaluation import run_eval
+        from rag.eval.report import eval_text
+        from rag.eval.evaluation import run_eval
 
         path = _path_of(uploaded) if uploaded else (Path(chosen) if chosen else None)
         if path is None:
@@ -190,16 +190,7 @@ def create_app(settings: Settings, handlers: Handlers | None = None):
                 k = gr.Slider(1, 10, value=settings.k, step=1, label="passages to retrieve (top-k)")
                 model = gr.Dropdown(models, value=settings.llm if settings.llm in models else models[0], label="model")
                 show = gr.Checkbox(value=True, label="show the retrieved passages")
-        with gr.Tab("Knowledge base"):
-            table = gr.Dataframe(value=h.articles, headers=ARTICLE_COLUMNS, interactive=False, elem_id="rag-articles")
-            upload = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".jsonl"],
-                             label="Add articles", elem_id="rag-upload")
-            add = gr.Button("Add to the knowledge base", elem_id="rag-add")
-            with gr.Row():
-                removable = gr.Dropdown(choices=h.uploaded_ids(), label="uploaded article", allow_custom_value=False)
-                remove = gr.Button("Remove", variant="stop")
-            status = gr.Textbox(label="Result", interactive=False, lines=3, elem_id="rag-kb-status")
-
+        _knowledge_tab(gr, h)
         with gr.Tab("Evaluation"):
             sets = h.question_sets()
             chosen = gr.Dropdown(sets, value=sets[0] if sets else None, label="question set")
@@ -220,18 +211,32 @@ def create_app(settings: Settings, handlers: Handlers | None = None):
 
         run.click(evaluate, [chosen, own, limit, model], report, concurrency_limit=ANSWER_CONCURRENCY,
                   concurrency_id="answers")
-        def with_choices(result: tuple[str, list[list], list[str]]):
-            message, rows, ids = result
-            return message, rows, gr.Dropdown(choices=ids, value=None)
-
-        def add_files_shown(files, progress=gr.Progress(track_tqdm=True)):  # the indexer's tqdm bar, on the page
-            return with_choices(h.add(files))
-
-        add.click(add_files_shown, upload, [status, table, removable], concurrency_limit=1, concurrency_id="index")
-        remove.click(lambda doc_id: with_choices(h.remove(doc_id)), removable, [status, table, removable],
-                     concurrency_limit=1, concurrency_id="index")
     app.queue(default_concurrency_limit=1)
     return app
+
+
+def _knowledge_tab(gr, h: Handlers) -> None:
+    """The Knowledge base tab: the article table, uploads and removals (indexed one job at a time)."""
+    with gr.Tab("Knowledge base"):
+        table = gr.Dataframe(value=h.articles, headers=ARTICLE_COLUMNS, interactive=False, elem_id="rag-articles")
+        upload = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".jsonl"],
+                         label="Add articles", elem_id="rag-upload")
+        add = gr.Button("Add to the knowledge base", elem_id="rag-add")
+        with gr.Row():
+            removable = gr.Dropdown(choices=h.uploaded_ids(), label="uploaded article", allow_custom_value=False)
+            remove = gr.Button("Remove", variant="stop")
+        status = gr.Textbox(label="Result", interactive=False, lines=3, elem_id="rag-kb-status")
+
+    def with_choices(result: tuple[str, list[list], list[str]]):
+        message, rows, ids = result
+        return message, rows, gr.Dropdown(choices=ids, value=None)
+
+    def add_files_shown(files, progress=gr.Progress(track_tqdm=True)):  # the indexer's tqdm bar, on the page
+        return with_choices(h.add(files))
+
+    add.click(add_files_shown, upload, [status, table, removable], concurrency_limit=1, concurrency_id="index")
+    remove.click(lambda doc_id: with_choices(h.remove(doc_id)), removable, [status, table, removable],
+                 concurrency_limit=1, concurrency_id="index")
 
 
 def serve(settings: Settings, host: str, port: int, share: bool, auth: tuple[str, str] | None,

@@ -17,8 +17,8 @@ from typing import Iterable
 
 from rag.config import Settings
 from rag.errors import IndexMissingError, InputError
-from rag.readers import SUPPORTED_SUFFIXES
-from rag.store import read_manifest
+from rag.ingest.readers import SUPPORTED_SUFFIXES
+from rag.indexing.store import read_manifest
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def safe_name(name: str) -> str:
 
 def add_files(paths: Iterable[Path], settings: Settings, progress: bool = False) -> AddReport:
     """Copy the uploaded files into the upload folder and index it; see the module docstring."""
-    from rag.indexer import build_index
+    from rag.indexing.build import build_index
 
     upload_dir = Path(settings.upload_dir)
     upload_dir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +120,7 @@ def add_files(paths: Iterable[Path], settings: Settings, progress: bool = False)
 
 def remove_article(doc_id: str, settings: Settings) -> str:
     """Remove an uploaded article: delete its file and re-index the upload folder."""
-    from rag.indexer import build_index
+    from rag.indexing.build import build_index
 
     article = next((a for a in list_articles(settings) if a.doc_id == doc_id), None)
     if article is None:

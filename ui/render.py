@@ -8,11 +8,9 @@ the library's records (Answer, Citation, Hit); no Gradio here.
 from __future__ import annotations
 
 import html
-import re
 
 from rag.documents import Answer, Citation, Hit
-
-_MARKER = re.compile(r"\[(\d{1,2})\]")
+from rag.text.sentences import MARKER
 
 
 def anchor(turn: int, n: int) -> str:
@@ -25,7 +23,7 @@ def answer_html(answer: Answer, turn: int) -> str:
     if answer.refused:
         reason = f'<div class="rag-reason">{html.escape(answer.refusal_reason or "")}</div>' if answer.refusal_reason else ""
         return f'<div class="rag-refusal">⚠ {html.escape(answer.answer)}{reason}</div>'
-    text = _MARKER.sub(lambda m: f'<a class="rag-cite" href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>',
+    text = MARKER.sub(lambda m: f'<a class="rag-cite" href="#{anchor(turn, int(m.group(1)))}">[{m.group(1)}]</a>',
                        html.escape(answer.answer))
     note = "" if answer.verified else (
         f'<div class="rag-warning">Not found in any passage: {html.escape(", ".join(answer.unverified))} '

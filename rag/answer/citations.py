@@ -1,0 +1,151 @@
+"""Citations: each [n] of the answer becomes a Citation with its evidence sentence; numbers are checked.
+
+A number in the answer is backed when the same value (text/numbers.py: script, width and
+separators normalised) appears in a cited passage with an agreeing unit. Numbers the question
+itself states count as given. A number that no cited passage backs but another passage of the
+prompt does gets that passage's marker (the citation is marked ``added``); one that no passage
+backs is ``unbacked``. An answer left with no marker at all (a name, a date in words) is cited to
+the passage sharing the most of its own words, also marked ``added``. Every such repair is named
+in ``fixes``. Does not call the model, and does not decide whether to refuse (verify.py does).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..documents import Chunk, Citation
+from ..query import Query
+from ..text.numbers import NUMBER, Figure, holds, normalised, numbers, value_of
+from ..text.script import to_simplified
+from ..text.sentences import MARKER, markers, sentences
+
+
+def evidence_sentence(passage: str, claim: str) -> str:
+    """The sentence of ``passage`` that holds the most of the claim's numbers, else the one sharing
+    the most character pairs with the claim."""
+    parts = [s.strip() for s in sentences(passage) if s.strip()] or [passage]
+    claimed = numbers(claim)
+    claim_pairs = _bigrams(claim)
+
+    def score(sentence: str) -> tuple[int, int]:
+        figures = numbers(sentence)
+        return sum(holds(figures, v, u) for v, u in claimed), len(claim_pairs & _bigrams(sentence))
+
+    return max(parts, key=score)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = to_simplified(re.sub(r"\s+", "", MARKER.sub("", text)))
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def claims_by_marker(answer: str) -> dict[int, str]:
+    """For each [n], the answer sentences that carry it (the claim that passage should back)."""
+    claims: dict[int, str] = {}
+    for sentence in sentences(answer) or [answer]:
+        for n in markers(sentence):
+            claims[n] = claims.get(n, "") + sentence
+    return claims
+
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    answer: str                 # the answer with its [n] markers corrected
+    citations: list[Citation]
+    unbacked: list[str]         # claimed numbers that no passage backs
+    claimed: int                # numbers the answer claims (those the question does not state)
+    fixes: list[str] = field(default_factory=list)  # citation repairs made, by name
+
+
+def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> CheckedAnswer:
+    """Check every number of ``answer`` against the passages numbered 1..n in the prompt.
+
+    Per sentence: a number its own [n] backs is fine; one that another passage backs gets that
+    passage's marker, replacing markers of the sentence that back none of its numbers
+    ("citation_repointed"), or inserted after the number ("citation_inserted"). Markers out of
+    range are dropped ("marker_dropped").
+    """
+    held = [numbers(p.text) for p in passages]  # each passage read once
+    added: set[int] = set()
+    fixes: list[str] = []
+    unbacked: list[str] = []
+    claimed_total = 0
+    out = []
+    for sentence in sentences(answer) or [answer]:
+        kept = MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= len(passages) else "", sentence)
+        if kept != sentence:
+            fixes.append("marker_dropped")
+        sentence = kept
+        claimed = [(v, u) for v, u in numbers(sentence) if not holds(list(query.given), v, u)]
+        claimed_total += len(claimed)
+        for value, unit in claimed:
+            own = markers(sentence)
+            if any(holds(held[n - 1], value, unit) for n in own):
+                continue
+            backer = next((n for n in range(1, len(passages) + 1) if holds(held[n - 1], value, unit)), None)
+            if backer is None:
+                unbacked.append(value + unit)
+                continue
+            sentence, how = _cite(sentence, own, claimed, held, value, backer)
+            fixes.append(how)
+            added.add(backer)
+        out.append(sentence)
+    fixed = re.sub(r"(\[\d+\])(\1)+", r"\1", "".join(out)) if out else answer
+    if not markers(fixed):  # a name or a date the model did not cite: the passage that holds its words
+        backer = _cite_by_words(fixed, query.text, passages)
+        if backer is not None:
+            fixed = _append_marker(fixed, f"[{backer}]")
+            added.add(backer)
+            fixes.append("citation_for_words")
+    claims = claims_by_marker(fixed)
+    model_cited = set(markers(answer))
+    citations = [_citation(n, passages[n - 1], claims.get(n, fixed), added=n in added and n not in model_cited)
+                 for n in sorted(markers(fixed))]
+    return CheckedAnswer(fixed, citations, unbacked, claimed_total, list(dict.fromkeys(fixes)))
+
+
+def _cite(sentence: str, own: list[int], claimed: list[Figure], held: list[list[Figure]], value: str,
+          backer: int) -> tuple[str, str]:
+    """``sentence`` citing passage ``backer`` for ``value``, and the name of the repair."""
+    useless = [n for n in own if not any(holds(held[n - 1], v, u) for v, u in claimed)]
+    if useless:
+        return MARKER.sub(lambda m: f"[{backer}]" if int(m.group(1)) in useless else m.group(0), sentence), \
+            "citation_repointed"
+    return _insert_after_number(sentence, value, f"[{backer}]"), "citation_inserted"
+
+
+def _cite_by_words(answer: str, question: str, passages: list[Chunk]) -> int | None:
+    """The passage (1-based) sharing the most Chinese character pairs of the answer that the question
+    does not already hold (the answer's own words: 于德辉 in 局长是于德辉), or None.
+
+    >>> _cite_by_words("局长是于德辉。", "局长是谁?", [Chunk("a#0", "a", 0, 4, "天气晴朗"), Chunk("b#0", "b", 0, 9, "局長于德輝表示")])
+    2
+    """
+    own = {pair for pair in _bigrams(answer) - _bigrams(question) if all("\u4e00" <= ch <= "\u9fff" for ch in pair)}
+    scores = [len(own & _bigrams(p.text)) for p in passages]
+    if not scores or max(scores) == 0:
+        return None
+    return scores.index(max(scores)) + 1
+
+
+def _append_marker(answer: str, marker: str) -> str:
+    """``marker`` at the end of the answer, before its closing punctuation."""
+    body = answer.rstrip()
+    end = len(body)
+    while end and body[end - 1] in "。！？.!?":
+        end -= 1
+    return body[:end] + marker + body[end:]
+
+
+def _insert_after_number(sentence: str, value: str, marker: str) -> str:
+    """Put ``marker`` after the first occurrence of ``value`` and its unit in ``sentence``."""
+    for m in NUMBER.finditer(normalised(sentence)):
+        if value_of(m) == value:
+            return sentence[:m.end()] + marker + sentence[m.end():]
+    return sentence + marker
+
+
+def _citation(n: int, chunk: Chunk, claim: str, added: bool = False) -> Citation:
+    return Citation(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title, date=chunk.date,
+                    source=chunk.source, text=chunk.text, evidence=evidence_sentence(chunk.text, claim), added=added)

@@ -1,0 +1,56 @@
+"""Rules that patch the model's reply, each recorded by name on the Answer that it changed.
+
+The small model gets some answers right in substance and wrong in form; these rules repair the
+form from what the question and the cited sentence say, never from the articles' figures. Each
+returns the reply unchanged when it does not apply, so the pipeline records a fix only when the
+text changed, and `rag eval` reports the model's own accuracy beside the patched one.
+Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
+answering 第几 gets the rank its cited sentence states). Citation repairs are recorded by
+citations.py under their own names. Does not call the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..query import Query
+from ..text.sentences import strip_markers
+
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*((?:\[\d{1,2}\])*)\s*[。.]?\s*$")
+_RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
+_RANK_PHRASE = re.compile(r"(?:居|位列|位居|排名|排在|排|列)[^，。；,;！？]{0,8}?第[一二三四五六七八九十百\d]+[位名]?")
+_BODY_AND_MARKERS = re.compile(r"^(.*?)((?:\[\d{1,2}\])*)[。.]?\s*$", re.S)
+
+
+def as_rank(answer: str, query: Query) -> str:
+    """A bare number answering "第几(位)" is that rank: the small model tends to drop the 第.
+
+    >>> as_rank("71[1]", Query.parse("衡阳在榜单中排第几位?")), as_rank("71[1]", Query.parse("有多少个?"))
+    ('第71位[1]', '71[1]')
+    """
+    bare = _BARE_NUMBER.match(answer)
+    if not (query.asks_rank and bare):
+        return answer
+    return f"第{bare.group(1)}{query.rank_unit}{bare.group(2)}"
+
+
+def rank_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
+    """An answer to "第几" that states no rank gets the rank its cited sentence states.
+
+    The small model sometimes answers a rank question with the figure the rank is about
+    (a sum for 居全省第几?); the sentence it cites states the rank (总量居全省第二), so that is added.
+
+    >>> q = Query.parse("进出口总额居全省第几?")
+    >>> rank_from_evidence("12.5亿元[2]", q, ["进出口总额12.5亿元,总量居全省第二。"])
+    '12.5亿元，居全省第二[2]'
+    >>> rank_from_evidence("第二[1]", q, ["总量居全省第二。"])
+    '第二[1]'
+    """
+    if not query.asks_rank or _RANK_STATED.search(strip_markers(answer)):
+        return answer
+    for sentence in evidence:
+        found = _RANK_PHRASE.search(sentence)
+        if found:
+            body, markers = _BODY_AND_MARKERS.match(answer).groups()
+            return f"{body.rstrip('。.，, ')}，{found.group(0)}{markers}"
+    return answer

