@@ -202,13 +202,15 @@ def eval_cmd(questions, bench, task, noise, limit, out, report, fresh, bench_dir
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=click.IntRange(1, 65535), default=7860, show_default=True)
 @click.option("--share", is_flag=True, help="Also ask Gradio for a public link (needs internet access).")
-@click.option("--auth", default=None, metavar="USER:PASS", help="Require this user name and password.")
+@click.option("--auth", default=None, metavar="USER:PASS", help="Require this user name and password on the page.")
+@click.option("--api-key", default=None, metavar="KEY",
+              help="Require 'Authorization: Bearer KEY' on the OpenAI-compatible API (or RAG_API_KEY).")
 @index_option
 @embedder_option
 @click.option("--llm", default=None, help="Default model, as for rag ask.")
 @reports_errors
-def serve_cmd(host, port, share, auth, index_dir, embedder, llm) -> None:
-    """Serve the chat page (Gradio) until Ctrl-C."""
+def serve_cmd(host, port, share, auth, api_key, index_dir, embedder, llm) -> None:
+    """Serve the chat page (Gradio) and the OpenAI-compatible API (/v1) until Ctrl-C."""
     from .errors import InputError
 
     credentials = None
@@ -222,7 +224,7 @@ def serve_cmd(host, port, share, auth, index_dir, embedder, llm) -> None:
                    "add --auth USER:PASS", err=True)
     from rag.ui.app import serve
 
-    serve(_settings(index_dir=index_dir, embedder=embedder, llm=llm), host, port, share, credentials,
+    serve(_settings(index_dir=index_dir, embedder=embedder, llm=llm, api_key=api_key), host, port, share, credentials,
           say=lambda line: click.echo(line, err=True))
 
 
@@ -246,31 +248,21 @@ def ask_cmd(question, index_dir, embedder, llm, k, as_json) -> None:
     if as_json:
         click.echo(json.dumps(pipeline.ask(question).to_dict(), ensure_ascii=False, indent=1))
         return
-    answer, streamed = None, []
-    for event in pipeline.stream(question):
-        if event.kind == "token":
-            streamed.append(event.data)
-            click.echo(event.data, nl=False)
-        elif event.kind == "answer":
-            answer = event.data
-    click.echo()
-    if not answer.refused and answer.answer != "".join(streamed).strip():
-        click.echo(f"with citations checked: {answer.answer}")
-    print_sources(answer)
+    from .terminal import print_sources, stream_answer
+
+    print_sources(stream_answer(pipeline, question))
 
 
-def print_sources(answer) -> None:
-    """The sources block under a streamed answer: each citation's article and evidence sentence."""
-    if answer.refused:
-        click.echo(f"(no answer: {answer.refusal_reason})")
-        return
-    click.echo("sources:")
-    for c in answer.citations:
-        meta = " · ".join(p for p in (c.title, c.source, c.date) if p)
-        note = "  (citation added: this passage holds the figure)" if c.added else ""
-        click.echo(f"[{c.n}] {meta} — {c.doc_id}{note}")
-        click.echo(f"    「{c.evidence}」")
-    if answer.verified:
-        click.echo("verified: every figure in the answer appears in its cited passage.")
-    else:
-        click.echo(f"warning: not found in any passage: {', '.join(answer.unverified)}; check before use.")
+@main.command("chat")
+@index_option
+@embedder_option
+@click.option("--llm", default=None, help="Model, as for rag ask.")
+@click.option("--k", "k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve (default 5).")
+@reports_errors
+def chat_cmd(index_dir, embedder, llm, k) -> None:
+    """A conversation in the terminal: a follow-up (那2022年呢? 永州呢?) is understood from the question
+    before it. /sources shows the last answer's sources, /clear starts over, /quit (or Ctrl-D) ends."""
+    from .pipeline import Pipeline
+    from .terminal import chat_loop
+
+    chat_loop(Pipeline(_settings(index_dir=index_dir, embedder=embedder, llm=llm, k=k)))

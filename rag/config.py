@@ -125,6 +125,9 @@ class Settings:
     # The page takes at most this many files per upload, and keeps at most max_uploads in upload_dir.
     max_upload_files: int = 20
     max_uploads: int = 1000
+    # The key every request to the OpenAI-compatible API (/v1) must carry as "Authorization: Bearer
+    # KEY" (`rag serve --api-key`); unset: the API is open, unless the page has a password.
+    api_key: str | None = None
     # The question sets the web page offers to evaluate.
     question_dir: Path = Path("eval/questions")
     # The external benchmark data (rgb/, cmrc2018/), read in place and never copied into the repo.

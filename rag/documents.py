@@ -140,6 +140,7 @@ class Answer:
     prompt_tokens: int | None = None     # length of the prompt the model read (None: not asked)
     model_answer: str | None = None      # the model's own reply in the question's script, before any fix
     fixes: list[str] = field(default_factory=list)  # rules that changed the model's reply (answer/fixes.py)
+    standalone: str | None = None        # the question answered: a follow-up made standalone (followup.py)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "refused": self.refused, "verified": self.verified,
@@ -148,4 +149,5 @@ class Answer:
                               for h in self.retrieved],
                 "timings": {k: (None if v is None else round(v, 3)) for k, v in self.timings.items()},
                 "model": self.model, "refusal_reason": self.refusal_reason, "unverified": self.unverified,
-                "prompt_tokens": self.prompt_tokens, "model_answer": self.model_answer, "fixes": self.fixes}
+                "prompt_tokens": self.prompt_tokens, "model_answer": self.model_answer, "fixes": self.fixes,
+                "standalone": self.standalone}

@@ -1,6 +1,7 @@
 """Question -> Answer, as a short list of named steps; each step is a module of rag/answer or rag/llm.
 
-1. parse      query.Query.parse: the question cleaned, its script, Simplified text, words, places, period
+1. parse      query.Query.parse: the question cleaned, its script, Simplified text, words, places, period;
+              a follow-up is made standalone from the question before it (followup.py)
 2. retrieve   answer/retrieval.py: dense + BM25, fused, nudged to the period asked about
 3. gate       answer/gates.py: refuse without asking the model when retrieval shows no answer
 4. prompt     answer/context.py + answer/prompting.py: the sentences that matter, numbered, in the prompt
@@ -22,6 +23,7 @@ from .answer.prompting import build_messages, refusal_sentence
 from .answer.retrieval import Retriever
 from .answer.verify import verify_reply
 from .config import Settings
+from .followup import resolve
 from .documents import Answer, Hit
 from .llm.generators import Generator, Messages, get_generator
 from .query import Query
@@ -57,17 +59,18 @@ class Pipeline:
             self._generator = get_generator(self.settings.llm, self.settings, self._progress)
         return self._generator
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, previous: str | None = None) -> Answer:
         answer = None
-        for event in self.stream(question, k):
+        for event in self.stream(question, k, previous):
             if event.kind == "answer":
                 answer = event.data
         assert answer is not None  # stream always ends with an answer event
         return answer
 
-    def stream(self, question: str, k: int | None = None) -> Iterator[Event]:
+    def stream(self, question: str, k: int | None = None, previous: str | None = None) -> Iterator[Event]:
+        """Events for one question; ``previous`` is the standalone question of the turn before, if any."""
         clock = _Clock()
-        query = Query.parse(question, self.settings.max_question_chars)            # 1 parse
+        asked, query = self.parse(question, previous)                              # 1 parse
         hits = self.retriever.search(query, k or self.settings.k)                  # 2 retrieve
         clock.retrieved()
         yield Event("retrieved", hits)
@@ -75,17 +78,24 @@ class Pipeline:
         if reason is not None:
             text = refusal_sentence(query.script)
             yield Event("token", text)
-            yield Event("answer", Answer(query.asked, text, True, True, [], hits, clock.timings(first_token=True),
-                                         NOT_ASKED, refusal_reason=reason))
+            yield Event("answer", Answer(asked.asked, text, True, True, [], hits, clock.timings(first_token=True),
+                                         NOT_ASKED, refusal_reason=reason, standalone=query.text or query.asked))
             return
         messages, passages = build_messages(query, hits, self.settings.context_budget_tokens,   # 4 prompt
                                             self.generator.count_tokens, self.settings.context_budget_whole_tokens)
         reply = yield from self._generate(messages, query.script, clock)           # 5 generate
         verdict = verify_reply(query, reply, passages)                             # 6 verify
-        yield Event("answer", Answer(query.asked, verdict.answer, verdict.refused, verdict.verified, verdict.citations,
+        yield Event("answer", Answer(asked.asked, verdict.answer, verdict.refused, verdict.verified, verdict.citations,
                                      hits, clock.timings(), self.generator.id, verdict.refusal_reason,
                                      verdict.unverified, self._prompt_tokens(messages), verdict.model_answer,
-                                     verdict.fixes))
+                                     verdict.fixes, query.text or query.asked))
+
+    def parse(self, question: str, previous: str | None = None) -> tuple[Query, Query]:
+        """(the question as asked, the question to answer): a follow-up made standalone from ``previous``."""
+        limit = self.settings.max_question_chars
+        asked = Query.parse(question, limit)
+        text = resolve(asked, Query.parse(previous, limit)) if previous else None
+        return asked, (Query.parse(text, limit) if text else asked)
 
     def gate(self, query: Query, hits: list[Hit]) -> str | None:
         """Why the model is not asked, or None (answer/gates.py)."""

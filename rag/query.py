@@ -16,6 +16,7 @@ from .errors import InputError
 from .text.injection import without_instructions
 from .text.numbers import Figure, numbers
 from .text.periods import Period, question_period
+from .text.places import english_places
 from .text.script import detect_script, to_simplified
 from .text.words import content_terms, key_terms, longest_terms, tokenize, topic_terms
 
@@ -34,7 +35,8 @@ class Query:
     tokens: tuple[str, ...]     # keyword tokens (jieba search mode, stopwords out)
     terms: tuple[str, ...]      # Chinese content words, longest form only (上半年, not 上半 + 半年)
     topic: tuple[str, ...]      # ``terms`` less question words: what an answering passage shares
-    places: tuple[str, ...]     # place names and acronyms the answer must be about (长沙, GDP)
+    places: tuple[str, ...]     # place names and acronyms the answer must be about (长沙, GDP;
+                                #   Changsha -> 长沙 in an English question)
     period: Period              # years and parts of a year named (2019, 上半年)
     given: tuple[Figure, ...]   # the numbers the question itself states (not claims of an answer)
     rank_unit: str | None       # "位", "名" or "" when it asks for a rank (第几位); None otherwise
@@ -61,9 +63,16 @@ class Query:
         rank = _ASKS_RANK.search(simple)
         return cls(asked=asked, text=text, script=script, simple=simple, tokens=tuple(tokens),
                    terms=tuple(terms), topic=tuple(topic_terms(terms)) if script != "latin" else (),
-                   places=tuple(key_terms(simple)) if text else (), period=question_period(simple),
+                   places=_places(simple, script) if text else (), period=question_period(simple),
                    given=tuple(numbers(text)), rank_unit=(rank.group(1) or "") if rank else None,
                    unusable=None if text else "the question only tells the assistant what to do; ask about the articles")
+
+
+def _places(simple: str, script: str) -> tuple[str, ...]:
+    """Chinese place names (and acronyms) of the question; for an English one, the Chinese names of
+    the places it names in English (Changsha -> 长沙), so both take part in the place check."""
+    return tuple(english_places(simple) + [t for t in key_terms(simple) if t.isascii()] if script == "latin"
+                 else key_terms(simple))
 
 
 def check_question(question: str, max_chars: int) -> str:

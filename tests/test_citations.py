@@ -46,6 +46,8 @@ def test_wrong_marker_is_corrected_and_missing_one_inserted():
     assert checked("144.6亿元[1]", "2019年上半年衡阳完成进出口总额多少?", [TRAD, SIMP]).fixes == ["citation_repointed"]
     answer, citations, _ = cite_and_verify("全市對外實際投資額1701萬美元。", "多少?", [SIMP, TRAD])
     assert answer == "全市對外實際投資額1701萬美元[2]。" and citations[0].evidence.startswith("全市對外實際投資額1,701萬美元")
+    date = Chunk("000#2", "000", 0, 0, "7月22日,衡阳市政府签订战略合作协议。")
+    assert checked("7月22日", "哪天签订的?", [TRAD, date]).answer == "7月22日[2]"  # never inside the date
 
 
 def test_unbacked_numbers_are_reported_and_bad_markers_dropped():
@@ -53,6 +55,13 @@ def test_unbacked_numbers_are_reported_and_bad_markers_dropped():
     assert result.answer == "衡阳常住人口104.8万人[1]。" and result.unbacked == ["104.8万人"]
     assert result.fixes == ["marker_dropped"]
     assert numbers("第71位") == [("71", "位")] and markers("a[2]b[1][2]") == [2, 1]
+
+
+def test_a_list_number_is_not_a_figure():
+    result = checked("1. 1.85億美元[1]", "總合同額是多少?", [Chunk("001#9", "001", 0, 0, "簽訂總合同額1.85億美元輸變電項目。")])
+    assert result.answer == "1. 1.85億美元[1]" and result.unbacked == [] and result.fixes == []
+    assert checked("2.3%[1]", "增长多少?", [Chunk("a#0", "a", 0, 0, "增长2.3%。")]).unbacked == []
+    assert checked("12.5亿元[1]", "多少?", [Chunk("a#0", "a", 0, 0, "总额12.5亿元。")]).claimed == 1
 
 
 def test_evidence_falls_back_to_word_overlap():

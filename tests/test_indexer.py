@@ -140,6 +140,22 @@ def test_newer_format_and_changed_chunking_are_refused(seeds_copy, settings, fak
         load_index(settings.index_dir)
 
 
+def test_an_index_of_format_1_is_read_with_each_chunk_search_text_computed(seeds_copy, settings, fake_embedder):
+    build([seeds_copy], settings, fake_embedder)
+    new = load_index(settings.index_dir)
+    version = store.current_version(settings.index_dir)
+    rows = [json.loads(line) for line in (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in rows:  # what format 1 wrote: no search_text
+        del row["chunk"]["search_text"]
+    (version / "chunks.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["format_version"] = 1
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    old = load_index(settings.index_dir)
+    assert [s.chunk.search_text for s in old.chunks] == [s.chunk.search_text for s in new.chunks]
+    assert all(s.chunk.search_text for s in old.chunks)
+
+
 def test_missing_and_corrupt_indexes_give_clear_errors(seeds_copy, settings, fake_embedder):
     with pytest.raises(IndexMissingError, match="build one with: rag index --index"):
         load_index(settings.index_dir)

@@ -224,3 +224,49 @@ def test_unknown_model_is_one_clear_line(settings):
         generators.get_generator("nope", settings)
     with pytest.raises(InputError):
         Pipeline(settings.replace(), retriever=object(), generator=FakeGenerator()).ask("")
+
+
+def test_the_prompts_quote_no_figure_place_or_year_from_the_articles():
+    """Prompt examples are invented: a figure from the articles in a prompt would teach the model
+    the answer to the project's own questions and inflate its scores."""
+    from importlib import resources
+
+    from rag.ingest import ingest
+    from rag.text.numbers import numbers
+    from rag.text.script import to_simplified
+    from rag.text.words import key_terms
+
+    from conftest import SEEDS
+
+    articles = ingest([SEEDS], 10**8).documents
+    figures = {value for d in articles for value, _ in numbers(d.text) if len(value) >= 3 or "." in value}
+    places = {place for d in articles for place in key_terms(to_simplified(d.text))}
+    folder = resources.files("rag.llm").joinpath("prompts")
+    for prompt in folder.iterdir():
+        text = prompt.read_text(encoding="utf-8")
+        assert not {value for value, _ in numbers(text)} & figures, prompt.name
+        assert not set(key_terms(to_simplified(text))) & places, prompt.name
+    assert "446.1" in {value for d in articles for value, _ in numbers(d.text)}  # the check can see a figure
+
+
+def test_chat_command_holds_a_conversation(fake_index, monkeypatch):
+    gen = FakeGenerator("446.1亿元[1]")
+    monkeypatch.setitem(generators.GENERATORS, "fake", lambda arg, s: gen)
+    monkeypatch.setenv("RAG_EMBEDDER", "fake")
+    monkeypatch.setenv("RAG_MIN_RELEVANCE", "0")
+    typed = "衡阳2023年进出口总额是多少?\n/sources\n那2022年呢?\n   \n/clear\n/sources\n/nope\n/quit\n"
+    out = CliRunner().invoke(main, ["chat", "--index", str(fake_index.index_dir), "--llm", "fake:chat"], input=typed)  # own spec: generators are cached per spec
+    assert out.exit_code == 0, out.output
+    assert "理解为：衡阳2022年进出口总额是多少?" in out.output
+    assert "衡阳2022年进出口总额是多少?" in gen.calls[-1][1]["content"]  # the model was asked the standalone question
+    assert out.output.count("sources:\n[") == 1 and "(conversation cleared)" in out.output
+    assert "(no answer yet)" in out.output and "unknown command /nope" in out.output
+
+
+def test_an_english_question_about_a_place_the_articles_do_not_cover_is_refused(fake_index):
+    p, gen = pipeline(fake_index)
+    answer = p.ask("What was Changsha's total import and export value in 2023?")
+    assert answer.refused and answer.refusal_reason == "no retrieved passage mentions 长沙" and gen.calls == []
+    assert answer.answer == "The articles do not contain the answer to this question."
+    answer = p.ask("What was Hengyang's total import and export value in 2023?")  # a place they cover
+    assert not answer.refused and len(gen.calls) == 1

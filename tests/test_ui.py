@@ -39,6 +39,19 @@ def test_a_turn_shows_passages_first_then_streams_then_cites(fake_index):
     assert 'id="rag-src-1-' in history[1]["content"]
 
 
+def test_a_follow_up_on_the_page_is_answered_as_the_standalone_question_it_shows(fake_index):
+    h, gen = handlers(fake_index)
+    history, _ = list(h.respond("衡阳2023年进出口总额是多少?", [], 5, fake_index.llm, True))[-1]
+    assert "理解为" not in history[-1]["content"]
+    history, passages = list(h.respond("那2022年呢?", history, 5, fake_index.llm, True))[-1]
+    assert [m["content"] for m in history if m["role"] == "user"] == ["衡阳2023年进出口总额是多少?", "那2022年呢?"]
+    assert "理解为：衡阳2022年进出口总额是多少?" in history[-1]["content"]
+    assert "衡阳2022年进出口总额是多少?" in gen.calls[-1][1]["content"]
+    # passages read as title, outlet, date and a relevance; the ids are on hover only
+    assert "% similar" in passages and "《邁向開放高地》系列報道：衡陽" in passages and "《《" not in passages
+    assert "score 0." not in passages.split('title="')[0]
+
+
 def test_a_refusal_looks_different_and_bad_input_is_one_line(fake_index):
     h, gen = handlers(fake_index)
     history, _ = list(h.respond("长沙2023年进出口总额是多少?", [], 5, fake_index.llm, True))[-1]

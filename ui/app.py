@@ -8,16 +8,19 @@ slows both down); a waiting user sees their place in the queue.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
 
 from rag.config import Settings
 from rag.errors import RagError
+from rag.followup import standalone
 from rag.llm.models import MODELS
 from rag.indexing.store import current_version
 
 from . import render
+from .api import add_api
 from .knowledge import add_files, list_articles, remove_article
 
 EXAMPLES = ["衡阳2023年进出口总额是多少?", "衡陽2023年全市對外實際投資額是多少?",
@@ -86,7 +89,8 @@ class Handlers:
 
         try:
             passages, text = "", ""
-            for event in self.pipeline(model).stream(question, int(k) if k else None):
+            previous = self.previous_standalone(past)
+            for event in self.pipeline(model).stream(question, int(k) if k else None, previous):
                 if event.kind == "retrieved":
                     passages = render.passages_html(event.data) if show_passages else ""
                     yield chat(render.streaming_html("")), passages
@@ -94,9 +98,22 @@ class Handlers:
                     text += event.data
                     yield chat(render.streaming_html(text)), passages
                 elif event.kind == "answer":
-                    yield chat(render.answer_html(event.data, turn) + render.sources_html(event.data, turn)), passages
+                    yield chat(render.standalone_html(event.data) + render.answer_html(event.data, turn)
+                               + render.sources_html(event.data, turn)), passages
         except RagError as exc:  # an empty or too-long question, a missing index: one line, nothing lost
             yield chat(f'<div class="rag-refusal">⚠ {render.html.escape(str(exc))}</div>'), ""
+
+    def previous_standalone(self, history: list) -> str | None:
+        """The standalone question of the chat's last user turn, resolved turn by turn from the first
+        (the chat keeps the questions as typed)."""
+        previous = None
+        for message in history:
+            if message.get("role") == "user" and isinstance(message.get("content"), str):
+                try:
+                    previous = standalone(message["content"], previous, self.settings.max_question_chars)
+                except RagError:  # a turn that was refused as input: it leaves nothing to follow up on
+                    continue
+        return previous
 
     def articles(self) -> list[list]:
         return self.listing()[0]
@@ -239,23 +256,38 @@ def _knowledge_tab(gr, h: Handlers) -> None:
                  concurrency_limit=1, concurrency_id="index")
 
 
+def launch(settings: Settings, host: str, port: int, share: bool = False, auth: tuple[str, str] | None = None,
+           handlers: Handlers | None = None):
+    """Build the page, serve it in the background with the OpenAI-compatible API (api.py) on the
+    same host and port, and return (the gr.Blocks, its local URL). Gradio's start-up chatter is
+    swallowed; the caller says what matters. Without Settings.api_key, a password-protected page
+    keeps its API closed rather than open (401), so --auth never leaves a way around it."""
+    import contextlib
+    import io
+
+    h = handlers or Handlers(settings)
+    app = create_app(settings, h)
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
+        server, local_url, _ = app.launch(server_name=host, server_port=port, share=share, auth=auth, css=render.CSS,
+                                          show_error=True, footer_links=[], quiet=True, prevent_thread_lock=True)
+    key = settings.api_key or (secrets.token_urlsafe(32) if auth else None)  # unguessable: closed
+    add_api(server, h, installed_models() or [settings.llm], key)
+    return app, local_url
+
+
 def serve(settings: Settings, host: str, port: int, share: bool, auth: tuple[str, str] | None,
           say: Callable[[str], None] = print) -> None:
     """Launch the page and block until interrupted. Gradio's own start-up chatter (several lines
     when no public link can be made) is replaced by one line each: where it serves, and the link."""
-    import contextlib
-    import io
-
-    app = create_app(settings)
-    chatter = io.StringIO()
-    with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
-        _, local_url, _ = app.launch(server_name=host, server_port=port, share=share, auth=auth, css=render.CSS,
-                                     show_error=True, footer_links=[], quiet=True, prevent_thread_lock=True)
+    app, local_url = launch(settings, host, port, share, auth)
     say(f"serving on {local_url}" + (" (password protected)" if auth else "") + "; Ctrl-C stops")
     if share:
         say(f"public link: {app.share_url}" if app.share_url else
             "no public link could be made (Gradio's share servers cannot be reached from here); "
             "the page is served locally only")
+    api = "needs the API key" if settings.api_key else ("closed: set --api-key" if auth else "open, no key")
+    say(f"OpenAI-compatible API at {local_url.rstrip('/')}/v1 ({api})")
     try:
         app.block_thread()
     finally:

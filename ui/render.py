@@ -46,8 +46,29 @@ def highlighted(passage: str, evidence: str) -> str:
 
 
 def meta_line(title: str, source: str, date: str) -> str:
-    shown = title if title.startswith("《") and title.endswith("》") else (f"《{title}》" if title else "")
+    """'《title》 · outlet · date'; a title that already carries 《》 (a series name) is shown as it is.
+
+    >>> meta_line("《邁向開放高地》系列報道：衡陽", "國際在線", "2024"), meta_line("衡阳开放", "", "2021")
+    ('《邁向開放高地》系列報道：衡陽 · 國際在線 · 2024', '《衡阳开放》 · 2021')
+    """
+    shown = title if "《" in title or "》" in title else (f"《{title}》" if title else "")
     return " · ".join(html.escape(p) for p in (shown, source, date) if p)
+
+
+def standalone_html(answer: Answer) -> str:
+    """"理解为：…" above the answer when a follow-up was answered as a standalone question."""
+    if not answer.standalone or answer.standalone == answer.question:
+        return ""
+    label = "Understood as" if answer.standalone.isascii() else "理解为"
+    return f'<div class="rag-standalone">{label}：{html.escape(answer.standalone)}</div>'
+
+
+def relevance(hit: Hit) -> str:
+    """A reader's relevance: the passage's similarity to the question as a percentage (the fused
+    rank score means nothing to a reader); the keyword match when dense search did not find it."""
+    if hit.dense_score is not None:
+        return f"{max(0.0, hit.dense_score) * 100:.0f}% similar"
+    return "keyword match"
 
 
 def citation_html(c: Citation, turn: int) -> str:
@@ -77,8 +98,9 @@ def passages_html(hits: list[Hit]) -> str:
     rows = []
     for h in hits:
         c = h.chunk
-        rows.append(f'<details class="rag-passage"><summary>#{h.rank} {meta_line(c.title, c.source, c.date)} '
-                    f'<code>{html.escape(c.chunk_id)}</code> score {h.score:.3f}</summary>'
+        rows.append(f'<details class="rag-passage" title="{html.escape(c.chunk_id)} · fused score {h.score:.3f}">'
+                    f"<summary>{h.rank}. {meta_line(c.title, c.source, c.date)} "
+                    f'<span class="rag-relevance">{relevance(h)}</span></summary>'
                     f"<div>{html.escape(c.text)}</div></details>")
     return '<div class="rag-passages"><h4>Retrieved passages</h4>' + "".join(rows) + "</div>"
 
@@ -92,4 +114,6 @@ CSS = """
 .rag-evidence { background: #fff1a8; padding: 0 2px; }
 .rag-added { font-size: 0.8em; color: #666; }
 .rag-none { color: #666; font-style: italic; }
+.rag-standalone { font-size: 0.85em; color: #555; margin-bottom: 4px; }
+.rag-relevance { font-size: 0.85em; color: #666; margin-left: 6px; }
 """

@@ -16,9 +16,13 @@ from dataclasses import dataclass, field
 
 from ..documents import Chunk, Citation
 from ..query import Query
-from ..text.numbers import NUMBER, Figure, holds, normalised, numbers, value_of
+from ..text.numbers import Figure, holds, numbers
 from ..text.script import to_simplified
 from ..text.sentences import MARKER, markers, sentences
+
+
+# A list number at the start of a line ("1. ", "2、", "(3)") numbers the answer's points; it is no figure.
+_LIST_MARKER = re.compile(r"(?m)^\s*(?:\d{1,2}[.、)）]|[(（]\d{1,2}[)）])(?=\s*\D)")
 
 
 def evidence_sentence(passage: str, claim: str) -> str:
@@ -63,8 +67,9 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
 
     Per sentence: a number its own [n] backs is fine; one that another passage backs gets that
     passage's marker, replacing markers of the sentence that back none of its numbers
-    ("citation_repointed"), or inserted after the number ("citation_inserted"). Markers out of
-    range are dropped ("marker_dropped").
+    ("citation_repointed"), or added at the end of the sentence ("citation_inserted": not after the
+    number, which would split 7月22日). Markers out of range are dropped ("marker_dropped"). A list
+    number at the start of a line ("1. ") is not a figure.
     """
     held = [numbers(p.text) for p in passages]  # each passage read once
     added: set[int] = set()
@@ -77,7 +82,7 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
         if kept != sentence:
             fixes.append("marker_dropped")
         sentence = kept
-        claimed = [(v, u) for v, u in numbers(sentence) if not holds(list(query.given), v, u)]
+        claimed = [(v, u) for v, u in numbers(_LIST_MARKER.sub(" ", sentence)) if not holds(list(query.given), v, u)]
         claimed_total += len(claimed)
         for value, unit in claimed:
             own = markers(sentence)
@@ -112,7 +117,7 @@ def _cite(sentence: str, own: list[int], claimed: list[Figure], held: list[list[
     if useless:
         return MARKER.sub(lambda m: f"[{backer}]" if int(m.group(1)) in useless else m.group(0), sentence), \
             "citation_repointed"
-    return _insert_after_number(sentence, value, f"[{backer}]"), "citation_inserted"
+    return _append_marker(sentence, f"[{backer}]"), "citation_inserted"
 
 
 def _cite_by_words(answer: str, question: str, passages: list[Chunk]) -> int | None:
@@ -136,14 +141,6 @@ def _append_marker(answer: str, marker: str) -> str:
     while end and body[end - 1] in "。！？.!?":
         end -= 1
     return body[:end] + marker + body[end:]
-
-
-def _insert_after_number(sentence: str, value: str, marker: str) -> str:
-    """Put ``marker`` after the first occurrence of ``value`` and its unit in ``sentence``."""
-    for m in NUMBER.finditer(normalised(sentence)):
-        if value_of(m) == value:
-            return sentence[:m.end()] + marker + sentence[m.end():]
-    return sentence + marker
 
 
 def _citation(n: int, chunk: Chunk, claim: str, added: bool = False) -> Citation:

@@ -34,7 +34,10 @@ from ..documents import Chunk, Document
 from ..errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
 from ..text.periods import Period
 
-FORMAT_VERSION = 1
+# 2: each chunk carries its search_text (2026-11-23). Format 1 is still read: a chunk without it
+# computes it on load (documents.Chunk), so indexes built before need no rebuild.
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 LOCK = ".lock"
 
@@ -137,7 +140,7 @@ def check_manifest(manifest: dict, index_dir: Path, embedder_id: str | None) -> 
     if version > FORMAT_VERSION:
         raise IndexMismatchError(f"{index_dir}/ uses index format {version}, newer than this rag reads ({FORMAT_VERSION}); "
                                  f"upgrade rag, or rebuild with: {rebuild_hint(index_dir)}")
-    if version < FORMAT_VERSION:
+    if version not in READABLE_FORMATS:
         raise IndexMismatchError(f"{index_dir}/ uses the old index format {version}; rebuild with: {rebuild_hint(index_dir)}")
     built_with = manifest["embedder"].get("id")
     if embedder_id is not None and built_with != embedder_id:

@@ -1,7 +1,7 @@
 """Language-model backends behind one small protocol; all stream text pieces, all decode greedily.
 
 Specs accepted by ``get_generator``:
-- ``qwen2.5-coder-1.5b`` (default) / ``qwen2.5-coder-0.5b``: packaged GGUF models (models.py) run by
+- ``qwen2.5-coder-1.5b`` (default) / ``qwen2.5-coder-0.5b``: packaged GGUF models (llm/models.py) run by
   llama.cpp; ``/path/to/model.gguf`` runs any GGUF file the same way.
 - ``transformers:<hub id or folder>`` or ``transformers:<id or folder>#<file.gguf>``: Hugging Face
   transformers, device and dtype from Settings (the path for users with a GPU).
@@ -10,7 +10,9 @@ Specs accepted by ``get_generator``:
 
 llama.cpp keeps the previous prompt's KV cache and re-evaluates only what differs, so the fixed
 system prompt is read once per process, and prefixcache.py saves the state after it so that a new
-process (each `rag ask`) does not read it at all. Instances are cached per spec. Does not build prompts.
+process (each `rag ask`) does not read it at all. One instance is kept per process for each spec and
+the settings that shape it (context size, threads, device, dtype, server URL). Does not build
+prompts (rag/answer/prompting.py does) and knows nothing of passages or citations.
 """
 
 from __future__ import annotations

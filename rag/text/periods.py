@@ -68,3 +68,19 @@ def period_agreement(question: Period, passage: Period) -> int:
         if want and have:
             score += 1 if want & have else -1
     return score
+
+
+def period_phrases(text: str) -> list[str]:
+    """The words of a (Simplified) text that name a year or a part of one, in order of appearance.
+
+    >>> period_phrases("2019年1至6月衡阳实际利用外资多少?"), period_phrases("那2022年呢?")
+    (['2019年', '1至6月'], ['2022年'])
+    """
+    spans = [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+    spans += [(m.start(), m.end()) for _, pattern in _PART_RES for m in pattern.finditer(text)]
+    phrases = []
+    for start, end in sorted(spans):
+        if text[end:end + 1] == "年" and text[start:end].isdigit():
+            end += 1
+        phrases.append(text[start:end])
+    return phrases
