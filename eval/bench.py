@@ -75,6 +75,25 @@ def time_retrieval(settings: Settings, questions: list[str], repeats: int) -> li
     return times
 
 
+def time_follow_ups(dialogues: Path) -> list[float]:
+    """Milliseconds to make each follow-up turn of a dialogue set standalone (rag/followup.py),
+    warm, in process: the cost a follow-up adds before retrieval."""
+    from rag.followup import standalone
+
+    from .questions import load_questions
+
+    turns = load_questions(dialogues)
+    standalone(turns[0].question, None)  # jieba and OpenCC loaded before timing
+    times, previous = [], None
+    for q in turns:
+        started = time.perf_counter()
+        taken = standalone(q.question, previous if q.follow_up else None)
+        if q.follow_up:
+            times.append((time.perf_counter() - started) * 1000)
+        previous = taken
+    return times
+
+
 def time_answers(settings: Settings, questions: list[str], model: str) -> dict:
     """Warm answer timings: one process, one warm-up question first, then each question once."""
     from rag.pipeline import Pipeline
@@ -118,9 +137,11 @@ def run_bench(settings: Settings, sources: list[Path], question_file: Path, out:
         scaled = [retrieval_at_size(retriever, n, questions, local) for n in tqdm(sizes[:2], desc="retrieval at size", unit="size")]
         answers = [time_answers(local, questions[:12], m) for m in (models or [settings.llm])]
         cold = time_cold_ask(tmp, questions[0], 1 if quick else 3)
+        follow_ups = time_follow_ups(question_file.parent / "dialogues.jsonl")
     text = benchmarks_page(dict(sources=sources, question_file=question_file, quick=quick, runs=runs, index=index,
                                 large=large, retrieval=retrieval, embed_ms=embed_ms, dense=dense, scaled=scaled,
-                                answers=answers, cold=cold, questions=questions, settings=local))
+                                answers=answers, cold=cold, questions=questions, settings=local,
+                                follow_ups=follow_ups))
     out.write_text(text + kept_notes(out), encoding="utf-8")
     return text
 

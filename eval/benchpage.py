@@ -24,7 +24,7 @@ def p95(values) -> float:
 
 def benchmarks_page(m: dict) -> str:
     """The page's text; ``m`` holds what run_bench measured (see its keys there)."""
-    sections = (_head, _indexing, _retrieval, _scale, _cold_start, _answers)
+    sections = (_head, _indexing, _retrieval, _follow_ups, _scale, _cold_start, _answers)
     return "\n".join(line for section in sections for line in section(m)) + "\n"
 
 
@@ -67,6 +67,18 @@ def _retrieval(m: dict) -> list[str]:
         "|---|---|---|---|---|---|",
         f"| {question_file} | {len(retrieval)} | {_median(retrieval) * 1000:.1f} ms | {p95(retrieval) * 1000:.1f} ms "
         f"| {_median(embed_ms):.1f} ms | {p95(embed_ms):.1f} ms |",
+        "",
+    ]
+
+
+def _follow_ups(m: dict) -> list[str]:
+    times = m["follow_ups"]
+    return [
+        "## Follow-up questions made standalone (warm, in process, before retrieval)",
+        "",
+        "| dialogue set | follow-ups timed | median | p95 |",
+        "|---|---|---|---|",
+        f"| {m['question_file'].parent / 'dialogues.jsonl'} | {len(times)} | {_median(times):.2f} ms | {p95(times):.2f} ms |",
         "",
     ]
 

@@ -44,10 +44,19 @@ def run_eval(settings: Settings, path: Path, out: Path, limit: int | None = None
                   "(--fresh starts over)", file=sys.stderr)
         for q in tqdm(todo, desc=f"eval {Path(path).stem}", unit="q", disable=not progress, file=sys.stderr,
                       dynamic_ncols=True):
-            answer = pipeline.ask(q.question)
+            answer = pipeline.ask(q.question, previous=_previous_standalone(q, writer.rows))
             writer.write({"id": q.id, **answer.to_dict()})
         rows = list(writer.rows)
     return summarise(questions, rows, Path(path).stem)
+
+
+def _previous_standalone(q: Question, rows: list[dict]) -> str | None:
+    """For a follow-up turn, the question its dialogue's turn before was answered as (from the rows
+    written so far, so a resumed run continues the conversation)."""
+    if not q.follow_up:
+        return None
+    before = next((r for r in reversed(rows) if r["id"] == f"{q.dialogue}#{q.turn - 1}"), None)
+    return before.get("standalone") or before["question"] if before else None
 
 
 def _why(q: Question, row: dict, answer_ok: bool, citation_ok: bool) -> str | None:
@@ -101,6 +110,8 @@ def summarise(questions: list[Question], rows: list[dict], name: str) -> dict:
                              "gold": " + ".join(a if isinstance(a, str) else "/".join(a) for a in q.answers) or "—",
                              "sources": q.sources, "retrieved": [h["doc_id"] for h in r["retrieved"]]})
     n_ans = len(answerable)
+    turns = {kind: _turn_scores([(q, r) for q, r in scored if q.follow_up == (kind == "follow-ups")],
+                                answer_ok) for kind in ("first turns", "follow-ups")}
     return {
         "name": name, "questions": len(scored), "of": len(questions), "answerable": n_ans,
         "unanswerable": len(unanswerable), "answered": len(answered),
@@ -117,5 +128,17 @@ def summarise(questions: list[Question], rows: list[dict], name: str) -> dict:
         "mrr": (sum(1 / rank for rank in ranks if rank) / n_ans) if n_ans else None,
         "all_sources5": share(sum(all5), n_ans),
         "p50_s": percentile(totals, 50), "p95_s": percentile(totals, 95), "ttft_p50_s": percentile(ttfts, 50),
-        "failures": failures,
+        "failures": failures, "turns": turns if any(q.dialogue for q, _ in scored) else None,
     }
+
+
+def _turn_scores(pairs: list[tuple[Question, dict]], answer_ok: dict[str, bool]) -> dict:
+    """Answer and refusal accuracy over some of the questions (a dialogue's first turns, its follow-ups)."""
+    answerable = [q for q, _ in pairs if q.answerable]
+    unanswerable = [r for q, r in pairs if not q.answerable]
+    right = sum(answer_ok[q.id] for q in answerable)
+    refused = sum(r["refused"] for r in unanswerable)
+    return {"answerable": len(answerable), "answer_correct": right,
+            "answer_accuracy": right / len(answerable) if answerable else None,
+            "unanswerable": len(unanswerable), "refused_correctly": refused,
+            "refusal_accuracy": refused / len(unanswerable) if unanswerable else None}

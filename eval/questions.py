@@ -1,4 +1,6 @@
-"""The question-set format (eval/README.md): JSON Lines of {id, question, answers, sources, answerable}.
+"""The question-set format (eval/README.md): JSON Lines of {id, question, answers, sources, answerable},
+and dialogues, {id, turns: [{question, answers, sources, answerable}, ...]}, asked in order in one
+conversation; each turn becomes a Question with id "<dialogue id>#<turn from 1>".
 
 ``load_questions`` reads and checks the whole file first: any malformed line stops the run before
 it starts, with its line number, so a long evaluation never dies half-way on line 57. Extra keys
@@ -24,19 +26,49 @@ class Question:
     sources: list[str]       # doc_ids or doc_id prefixes of the articles that hold the answer
     answerable: bool
     extra: dict = field(default_factory=dict)
+    dialogue: str | None = None  # the dialogue's id, for a turn of one
+    turn: int = 0                # 1, 2, ... within its dialogue; 0 for a question on its own
+
+    @property
+    def follow_up(self) -> bool:
+        return self.turn > 1
 
 
-def parse_question(line: str, where: str) -> Question:
-    """One line -> Question, or InputError naming ``where`` (``path:line``) and what is wrong."""
+def parse_line(line: str, where: str) -> list[Question]:
+    """One line -> its Question, or a dialogue's turns; InputError naming ``where`` (``path:line``)."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(row, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(row).__name__}")
-    missing = [k for k in REQUIRED if k not in row]
+    if "turns" not in row:
+        return [_question(row, where, REQUIRED)]
+    if not isinstance(row.get("id"), (str, int)) or str(row["id"]).strip() == "" or "#" in str(row["id"]):
+        raise InputError(f"{where}: a dialogue needs a non-empty \"id\" without '#'")
+    turns = row["turns"]
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, dict) for t in turns):
+        raise InputError(f"{where}: \"turns\" must be a non-empty list of objects")
+    out = []
+    for n, turn in enumerate(turns, start=1):
+        q = _question({**turn, "id": f"{row['id']}#{n}"}, f"{where} turn {n}", REQUIRED)
+        out.append(Question(q.id, q.question, q.answers, q.sources, q.answerable, q.extra, str(row["id"]), n))
+    return out
+
+
+def parse_question(line: str, where: str) -> Question:
+    """One line holding a single question -> Question (see parse_line for dialogues)."""
+    questions = parse_line(line, where)
+    if len(questions) != 1 or questions[0].dialogue:
+        raise InputError(f"{where}: expected one question, found a dialogue")
+    return questions[0]
+
+
+def _question(row: dict, where: str, required: tuple[str, ...]) -> Question:
+    missing = [k for k in required if k not in row]
     if missing:
-        raise InputError(f"{where}: missing {', '.join(missing)} (each line needs {', '.join(REQUIRED)})")
+        raise InputError(f"{where}: missing {', '.join(missing)} (each line needs {', '.join(required)}, "
+                         "or id and turns)")
     if not isinstance(row["id"], (str, int)) or str(row["id"]).strip() == "":
         raise InputError(f"{where}: \"id\" must be a non-empty string")
     if not isinstance(row["question"], str) or not row["question"].strip():
@@ -75,11 +107,11 @@ def load_questions(path: Path) -> list[Question]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        q = parse_question(line, f"{path}:{lineno}")
-        if q.id in seen:
-            raise InputError(f"{path}:{lineno}: id {q.id!r} is already used on line {seen[q.id]}")
-        seen[q.id] = lineno
-        questions.append(q)
+        for q in parse_line(line, f"{path}:{lineno}"):
+            if q.id in seen:
+                raise InputError(f"{path}:{lineno}: id {q.id!r} is already used on line {seen[q.id]}")
+            seen[q.id] = lineno
+            questions.append(q)
     if not questions:
         raise InputError(f"{path}: no questions in the file")
     return questions

@@ -56,6 +56,7 @@ def eval_text(s: dict, out: Path) -> str:
              f"| latency p50 / p95 | {secs(s['p50_s'])} / {secs(s['p95_s'])} |",
              f"| time to first token p50 | {secs(s['ttft_p50_s'])} |",
              f"| answers changed by a fix | {', '.join(f'{k} {v}' for k, v in sorted(s['fixes'].items())) or 'none'} |",
+             *_turn_rows(s),
              "", f"predictions: {out}"]
     if s["failures"]:
         lines += ["", f"## Failing questions ({len(s['failures'])})", ""]
@@ -67,3 +68,14 @@ def eval_text(s: dict, out: Path) -> str:
             lines.append(f"  - gold: {f['gold']} from {', '.join(f['sources']) or '—'}; "
                          f"retrieved: {', '.join(f['retrieved']) or '—'}")
     return "\n".join(lines)
+
+
+def _turn_rows(s: dict) -> list[str]:
+    """Rows for a set with dialogues: first turns and follow-ups scored apart."""
+    if not s.get("turns"):
+        return []
+    rows = []
+    for kind, t in s["turns"].items():
+        rows.append(f"| {kind}: answers / refusals | {pct(t['answer_accuracy'])} ({t['answer_correct']}/{t['answerable']})"
+                    f" / {pct(t['refusal_accuracy'])} ({t['refused_correctly']}/{t['unanswerable']}) |")
+    return rows

@@ -58,8 +58,9 @@ def resolve(query: Query, before: Query) -> str | None:
 
 def _resolve(query: Query, before: Query) -> str | None:
     """The standalone text in Simplified, or None when ``query`` stands alone."""
-    topic = [t for t in query.topic if t not in query.places and t not in _FILLER]
     period = period_phrases(query.simple)
+    topic = [t for t in query.topic if t not in query.places and t not in _FILLER
+             and not any(t in phrase for phrase in period)]  # 三季度 of 前三季度 is no topic
     if query.places and topic and not _REFERS_BACK.match(query.simple):
         return None  # its own place and topic: a new question, whatever came before
     if not topic:  # only a new period and/or place: the previous question with them put in
@@ -69,8 +70,8 @@ def _resolve(query: Query, before: Query) -> str | None:
     if _REFERS_BACK.match(query.simple):  # about the previous figure: its subject, then this question
         return _subject(before.simple) + _LEADING.sub("", query.simple)
     # a new topic without a place: the previous place (and period, unless this one names its own)
-    prefix = "".join(before.places) + ("" if period else "".join(period_phrases(before.simple)))
-    return prefix + query.simple
+    places = "".join(p for p in before.places if not p.isascii())  # places, not acronyms (GDP)
+    return places + ("" if period else "".join(period_phrases(before.simple))) + _LEADING.sub("", query.simple)
 
 
 def _with_period(text: str, phrases: list[str]) -> str:

@@ -46,3 +46,13 @@ def test_an_hnsw_index_is_searched_deeper_as_it_grows():
     vectors = synthetic_vectors(np.eye(4, 16, dtype=np.float32), 3_000, seed=2)
     assert build_vector_index(vectors[:1_000], 16, settings).hnsw.efSearch == settings.hnsw_ef_search  # 100 < 128
     assert build_vector_index(vectors, 16, settings).hnsw.efSearch == 300  # 3,000 chunks x 100,000 per million
+
+
+def test_follow_ups_are_timed_one_per_follow_up_turn():
+    from conftest import ROOT
+    from rag.eval.bench import time_follow_ups
+    from rag.eval.questions import load_questions
+
+    dialogues = ROOT / "eval/questions/dialogues.jsonl"
+    times = time_follow_ups(dialogues)
+    assert len(times) == sum(q.follow_up for q in load_questions(dialogues)) >= 40

@@ -122,6 +122,32 @@ def test_an_uploaded_page_with_script_and_instructions_is_shown_as_text_and_not_
     assert browser.execute_script("return window.__pwned") is None  # neither the script nor onerror ran
 
 
+def test_a_three_turn_conversation_shows_the_question_each_follow_up_was_taken_as(served, browser):
+    from selenium.webdriver.common.by import By
+
+    url, _ = served
+    browser.get(url)
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rag-question textarea"), 60)
+
+    def turn(question: str, n: int) -> tuple[list[str], list[str], list[str]]:
+        """Ask; wait for the n-th finished answer (its sources block); (answers, sources, standalone lines)."""
+        ask(browser, question)
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#rag-chat .rag-sources")) >= n)
+        texts = [[e.text for e in browser.find_elements(By.CSS_SELECTOR, f"#rag-chat {css}")]
+                 for css in (".rag-answer, #rag-chat .rag-refusal", ".rag-sources", ".rag-standalone")]
+        return texts[0], texts[1], texts[2]
+
+    answers, sources, taken = turn("衡阳2023年进出口总额是多少?", 1)
+    assert "446.1" in answers[0] and "國際在線湖南頻道" in sources[0] and taken == []
+    answers, sources, taken = turn("那2022年呢?", 2)
+    assert taken == ["理解为：衡阳2022年进出口总额是多少?"]
+    assert "无法回答" in answers[1]  # the articles give no 2022 total for Hengyang
+    answers, sources, taken = turn("永州呢?", 3)
+    assert taken[-1] == "理解为：永州2022年进出口总额是多少?"
+    assert "无法回答" in answers[2] or "永州" in sources[2]  # refused, or answered from the Yongzhou article
+    browser.save_screenshot(str(SCREENSHOTS / "conversation.png"))
+
+
 def test_five_people_asking_at_once_all_get_their_answer(served):
     from gradio_client import Client
 

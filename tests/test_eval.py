@@ -165,6 +165,39 @@ def test_summary_counts_citations_refusals_and_retrieval():
         "b": "cites 003_y, not only gold sources", "d": "answered a question the articles cannot answer"}
 
 
+DIALOGUE = {"id": "d1", "turns": [
+    {"question": "衡阳2023年进出口总额是多少?", "answers": ["446.1亿元"], "sources": ["001"], "answerable": True},
+    {"question": "那2022年呢?", "answers": [], "sources": [], "answerable": False},
+    {"question": "它在全省排第几?", "answers": [["第3", "第三"]], "sources": ["001"], "answerable": True}]}
+
+
+def test_a_dialogue_runs_in_one_conversation_one_line_per_turn(fake_index, tmp_path):
+    qset = write_set(tmp_path / "d.jsonl", DIALOGUE, GOOD)
+    questions = load_questions(qset)
+    assert [(q.id, q.dialogue, q.turn) for q in questions] == [("d1#1", "d1", 1), ("d1#2", "d1", 2), ("d1#3", "d1", 3),
+                                                               ("q1", None, 0)]
+    p = fake_pipeline(fake_index, "446.1亿元[1]")
+    summary = run_eval(fake_index, qset, tmp_path / "pred.jsonl", progress=False, pipeline=p)
+    rows = {r["id"]: r for r in read_rows(tmp_path / "pred.jsonl")}
+    assert rows["d1#2"]["question"] == "那2022年呢?" and rows["d1#2"]["standalone"] == "衡阳2022年进出口总额是多少?"
+    assert rows["d1#3"]["standalone"] == "衡阳2022年进出口总额在全省排第几?"  # follows turn 2 as answered
+    turns = summary["turns"]
+    assert turns["first turns"]["answerable"] == 2 and turns["follow-ups"]["unanswerable"] == 1
+    assert turns["follow-ups"]["answerable"] == 1
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"id": "d", "turns": []}', "non-empty list of objects"),
+    ('{"id": "d#2", "turns": [{}]}', "without '#'"),
+    ('{"id": "d", "turns": [{"question": "q", "answers": [], "sources": [], "answerable": true}]}', "turn 1: an answerable"),
+    ('{"id": "d", "turns": [{"question": "q"}]}', "turn 1: missing answers"),
+])
+def test_a_malformed_dialogue_is_reported_with_its_line_and_turn(tmp_path, line, message):
+    path = write_set(tmp_path / "d.jsonl", GOOD, raw=[line + "\n"])
+    with pytest.raises(InputError, match=f"d.jsonl:2.*{message}"):
+        load_questions(path)
+
+
 def test_cli_eval_refuses_a_malformed_set_before_starting(fake_index, tmp_path):
     qset = write_set(tmp_path / "set.jsonl", GOOD, raw=['{"id": "x"\n'])
     out = tmp_path / "pred.jsonl"
@@ -207,11 +240,11 @@ def test_ctrl_c_keeps_the_answers_written_so_far(fake_index, tmp_path, monkeypat
     p = fake_pipeline(fake_index, "446.1亿元[1]")
     real_ask, asked = p.ask, []
 
-    def ask_then_interrupt(question, k=None):
+    def ask_then_interrupt(question, k=None, previous=None):
         if asked:
             raise KeyboardInterrupt
         asked.append(question)
-        return real_ask(question, k)
+        return real_ask(question, k, previous)
 
     monkeypatch.setattr(p, "ask", ask_then_interrupt)
     with pytest.raises(KeyboardInterrupt):

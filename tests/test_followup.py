@@ -39,6 +39,12 @@ def test_scripts_and_languages():
     assert standalone("那2022年呢?", None) == "那2022年呢?"
 
 
+def test_period_words_are_no_topic_and_acronyms_no_place():
+    assert standalone("2021年前三季度呢?", "2019年上半年衡阳对非洲进出口贸易额是多少?") == \
+        "2021年前三季度衡阳对非洲进出口贸易额是多少?"
+    assert standalone("那进出口总额呢?", "衡阳2023年GDP是多少?") == "衡阳2023年进出口总额呢?"
+
+
 def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     previous = None
     for turn, expected in (("衡阳2023年进出口总额是多少?", "衡阳2023年进出口总额是多少?"),
