@@ -18,7 +18,7 @@ from ..documents import Chunk, Citation
 from ..query import Query
 from ..text.numbers import Figure, holds, numbers
 from ..text.script import to_simplified
-from ..text.sentences import MARKER, markers, sentences
+from ..text.sentences import MARKER, MARKER_TEXT, markers, sentences
 
 
 # A list number at the start of a line ("1. ", "2、", "(3)") numbers the answer's points; it is no figure.
@@ -96,7 +96,7 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
             fixes.append(how)
             added.add(backer)
         out.append(sentence)
-    fixed = re.sub(r"(\[\d+\])(\1)+", r"\1", "".join(out)) if out else answer
+    fixed = re.sub(rf"({MARKER_TEXT})(\1)+", r"\1", "".join(out)) if out else answer  # [2][2] -> [2]
     if not markers(fixed):  # a name or a date the model did not cite: the passage that holds its words
         backer = _cite_by_words(fixed, query.text, passages)
         if backer is not None:

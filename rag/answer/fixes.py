@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 
 from ..query import Query
-from ..text.sentences import strip_markers
+from ..text.sentences import MARKER_TEXT, strip_markers
 
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*((?:\[\d{1,2}\])*)\s*[。.]?\s*$")
+_BARE_NUMBER = re.compile(rf"^\s*(\d{{1,4}})\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
 _RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
 _RANK_PHRASE = re.compile(r"(?:居|位列|位居|排名|排在|排|列)[^，。；,;！？]{0,8}?第[一二三四五六七八九十百\d]+[位名]?")
-_BODY_AND_MARKERS = re.compile(r"^(.*?)((?:\[\d{1,2}\])*)[。.]?\s*$", re.S)
+_BODY_AND_MARKERS = re.compile(rf"^(.*?)((?:{MARKER_TEXT})*)[。.]?\s*$", re.S)
 
 
 def as_rank(answer: str, query: Query) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .cleaning import is_byline, remove_pinyin_glosses
 from ..errors import SidecarError
+from ..text.sentences import sentences
 
 SIDECAR_SUFFIX = ".meta.json"
 META_KEYS = ("title", "date", "source", "author", "url")
@@ -51,7 +52,7 @@ def _title(cleaned: str) -> str:
     for line in lines[:3]:
         if 4 <= len(line) <= 60 and line[-1] not in _TITLE_BAD_END and not is_byline(line):
             return line
-    first = re.split(r"(?<=[。！？!?])", lines[0], maxsplit=1)[0] if lines else ""
+    first = sentences(lines[0])[0].strip() if lines else ""
     return first if len(first) <= 40 else first[:40] + "…"
 
 

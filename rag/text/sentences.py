@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-MARKER = re.compile(r"\[(\d{1,2})\]")
-_MARKER_WITH_SPACE = re.compile(r"\s*\[\d{1,2}\]")
-_SENTENCE = re.compile(r"(?:[^。！？!?.\n]|\.(?=\S))+(?:[。！？!?]+|\.+)?[”」』\"']?(?:\s*\[\d{1,2}\])*[ \t]*"
+MARKER_TEXT = r"\[\d{1,2}\]"                      # [1] .. [99]: the one shape, composed into the others
+MARKER = re.compile(r"\[(\d{1,2})\]")              # the same, with the number as a group
+_MARKER_WITH_SPACE = re.compile(rf"\s*{MARKER_TEXT}")
+_SENTENCE = re.compile(rf"(?:[^。！？!?.\n]|\.(?=\S))+(?:[。！？!?]+|\.+)?[”」』\"']?(?:\s*{MARKER_TEXT})*[ \t]*"
                        r"|\n|[。！？!?.]+")
 
 
