@@ -91,6 +91,12 @@ def test_bad_requests_get_openai_style_errors_never_a_500(client, body, status, 
     assert error["type"] == "invalid_request_error" and error["message"] and error["param"] == param
 
 
+def test_a_streamed_request_for_a_question_of_symbols_is_a_400_too(client):
+    reply = client.post("/v1/chat/completions", json={**ASK, "stream": True,
+                                                       "messages": [{"role": "user", "content": "？！"}]})
+    assert reply.status_code == 400 and "only punctuation" in reply.json()["error"]["message"]
+
+
 def test_every_v1_request_needs_the_key(client):
     for headers in ({"Authorization": ""}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}):
         assert client.get("/v1/models", headers=headers).status_code == 401

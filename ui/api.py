@@ -26,6 +26,7 @@ from fastapi import Request  # at module level: FastAPI resolves the handlers' a
 
 from rag.errors import InputError, RagError
 from rag.followup import standalone
+from rag.query import check_question
 
 # Optional OpenAI request fields that are accepted (and ignored: decoding is greedy) when they have
 # the right type; a field of the wrong type is a 400, as the OpenAI API answers.
@@ -90,6 +91,7 @@ def parse_request(raw: bytes, models: list[str], default_model: str, max_chars: 
             raise ApiError(400, f"user message {i + 1} is {what}", "messages")
     previous = None
     try:
+        check_question(turns[-1], max_chars)  # a question of symbols only is a 400 before any answer starts
         for turn in turns[:-1]:
             previous = standalone(turn, previous, max_chars)
     except InputError as exc:
