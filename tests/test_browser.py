@@ -53,9 +53,15 @@ def ask(driver, question: str) -> None:
 
 
 def uploaded(driver, name: str) -> None:
-    """Wait until the upload box lists ``name``: the file has reached the server, and the Add button
-    will index it (clicking before that adds nothing)."""
-    wait_for(driver, lambda d: name in text_of(d, "#rag-upload"), 60)
+    """Wait until the upload box links ``name`` for download from the server (Gradio adds that link
+    once the file has arrived): the Add button will index it (clicking before that adds nothing)."""
+    from selenium.webdriver.common.by import By
+
+    def arrived(d) -> bool:
+        links = d.find_elements(By.CSS_SELECTOR, "#rag-upload a[data-testid='download-link']")
+        return any(a.get_attribute("download") == name and "file=" in (a.get_attribute("href") or "") for a in links)
+
+    wait_for(driver, arrived, 60)
 
 
 def text_of(driver, css: str) -> str:

@@ -47,6 +47,10 @@ def test_a_follow_up_on_the_page_is_answered_as_the_standalone_question_it_shows
     assert [m["content"] for m in history if m["role"] == "user"] == ["衡阳2023年进出口总额是多少?", "那2022年呢?"]
     assert "理解为：衡阳2022年进出口总额是多少?" in history[-1]["content"]
     assert "衡阳2022年进出口总额是多少?" in gen.calls[-1][1]["content"]
+    # as the page hands history back (Gradio 6: content as a list of parts), the follow-up still resolves
+    parts = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in history[:2]]
+    again, _ = list(h.respond("那2022年呢?", parts, 5, fake_index.llm, True))[-1]
+    assert "理解为：衡阳2022年进出口总额是多少?" in again[-1]["content"]
     # passages read as title, outlet, date and a relevance; the ids are on hover only
     assert "% similar" in passages and "《邁向開放高地》系列報道：衡陽" in passages and "《《" not in passages
     assert "score 0." not in passages.split('title="')[0]

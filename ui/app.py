@@ -108,9 +108,9 @@ class Handlers:
         (the chat keeps the questions as typed)."""
         previous = None
         for message in history:
-            if message.get("role") == "user" and isinstance(message.get("content"), str):
+            if message.get("role") == "user" and _text_of(message.get("content")):
                 try:
-                    previous = standalone(message["content"], previous, self.settings.max_question_chars)
+                    previous = standalone(_text_of(message["content"]), previous, self.settings.max_question_chars)
                 except RagError:  # a turn that was refused as input: it leaves nothing to follow up on
                     continue
         return previous
@@ -176,6 +176,19 @@ class Handlers:
 def _path_of(upload) -> Path:
     """Gradio hands uploads over as paths (or, in older versions, objects with a ``name``)."""
     return Path(upload) if isinstance(upload, (str, Path)) else Path(upload.name)
+
+
+def _text_of(content) -> str:
+    """A chat message's text: Gradio 6 hands history back with content as a list of parts.
+
+    >>> _text_of("衡阳?"), _text_of([{"type": "text", "text": "那2022年呢?"}]), _text_of(None)
+    ('衡阳?', '那2022年呢?', '')
+    """
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
 
 
 def _real_pipeline(settings: Settings):
