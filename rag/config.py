@@ -1,9 +1,10 @@
 """Settings: the one place where every tunable of the pipeline lives, with its default.
 
 Precedence: an explicit override (a CLI flag) > a ``RAG_<FIELD>`` environment variable > the
-default below. Fields are grouped by the stage that reads them, in the order a question travels. Unknown keys are rejected, both as overrides and as ``RAG_*`` variables, so a
-typo never silently falls back to a default. Does not read files: an index records the
-settings it was built with in its own manifest (see store.py).
+default below. Fields are grouped by the stage that reads them, in the order a question travels.
+Unknown keys are rejected, both as overrides and as ``RAG_*`` variables, so a typo never silently
+falls back to a default. Does not read files: an index records the settings it was built with in
+its own manifest (see indexing/store.py).
 """
 
 from __future__ import annotations

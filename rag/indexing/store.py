@@ -13,7 +13,7 @@ Layout of an index folder::
 
 A build writes a complete new version folder, fsyncs it, then swaps CURRENT with os.replace, so
 a crash at any point leaves the previous version loadable. Does not decide what to embed
-(indexer.py does).
+(build.py does).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Settings.vector_index picks "flat" (exact inner product), "hnsw" (a navigable sm
 over the same vectors, approximate) or "auto": flat up to Settings.exact_search_max chunks, HNSW
 above, searched deeper as it grows (ef_search). Both keep the full vectors, so rows can be read
 back (incremental builds reuse them) and memory per chunk is 4 × dim bytes, plus the graph's
-2 × M links for HNSW. Does not decide what is embedded (indexer.py) nor write files (store.py).
+2 × M links for HNSW. Does not decide what is embedded (build.py) nor write files (store.py).
 """
 
 from __future__ import annotations
