@@ -64,6 +64,11 @@ def test_a_list_number_is_not_a_figure():
     assert checked("12.5亿元[1]", "多少?", [Chunk("a#0", "a", 0, 0, "总额12.5亿元。")]).claimed == 1
 
 
+def test_the_evidence_is_the_clause_that_holds_the_figure():
+    passage = "7月22日,衡阳市政府签订战略合作协议;6月29日,签约12个项目;今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。"
+    assert evidence_sentence(passage, "144.6亿元") == "今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。"
+
+
 def test_evidence_falls_back_to_word_overlap():
     assert evidence_sentence(TRAD.text, "衡阳进出口总额位列湖南第几") == "數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
 

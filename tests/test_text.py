@@ -7,9 +7,9 @@ from rag.text.sentences import markers, sentences, strip_markers
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("衡阳446.1亿元。！？!?.; \n[]12“”」a")), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list("衡阳446.1亿元。！？!?.;； \n[]12“”」a")), max_size=80))
 def test_sentences_give_the_text_back_whatever_it_holds(text):
-    assert "".join(sentences(text)) == text
+    assert "".join(sentences(text)) == text == "".join(sentences(text, clauses=True))
 
 
 def test_a_sentence_keeps_its_markers_and_a_decimal_point_ends_nothing():

@@ -28,7 +28,7 @@ _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d{1,2}[.、)）]|[(（]\d{1,2}[)）])(?=
 def evidence_sentence(passage: str, claim: str) -> str:
     """The sentence of ``passage`` that holds the most of the claim's numbers, else the one sharing
     the most character pairs with the claim."""
-    parts = [s.strip() for s in sentences(passage) if s.strip()] or [passage]
+    parts = [s.strip() for s in sentences(passage, clauses=True) if s.strip()] or [passage]
     claimed = numbers(claim)
     claim_pairs = _bigrams(claim)
 
@@ -47,7 +47,7 @@ def _bigrams(text: str) -> set[str]:
 def claims_by_marker(answer: str) -> dict[int, str]:
     """For each [n], the answer sentences that carry it (the claim that passage should back)."""
     claims: dict[int, str] = {}
-    for sentence in sentences(answer) or [answer]:
+    for sentence in sentences(answer, clauses=True) or [answer]:
         for n in markers(sentence):
             claims[n] = claims.get(n, "") + sentence
     return claims
@@ -77,7 +77,7 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
     unbacked: list[str] = []
     claimed_total = 0
     out = []
-    for sentence in sentences(answer) or [answer]:
+    for sentence in sentences(answer, clauses=True) or [answer]:
         kept = MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= len(passages) else "", sentence)
         if kept != sentence:
             fixes.append("marker_dropped")

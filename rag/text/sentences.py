@@ -4,7 +4,8 @@ A sentence runs to 。！？!? (or a run of them), or to a full stop that ends a
 (a "." followed by a space or the end: not the point of 446.1), then takes the closing quote and
 the [n] markers that follow it; a line break is a piece of its own. Concatenated, the pieces give
 the text back, so a caller can drop or mark sentences and rebuild the rest. 分号 (；) does not end
-a sentence: news lists clauses with it, and a clause alone loses the year it is about.
+a sentence for the prompt (news lists clauses with it, and a clause alone loses the year it is
+about); citations ask for clauses, where it does.
 """
 
 from __future__ import annotations
@@ -14,17 +15,29 @@ import re
 MARKER_TEXT = r"\[\d{1,2}\]"                      # [1] .. [99]: the one shape, composed into the others
 MARKER = re.compile(r"\[(\d{1,2})\]")              # the same, with the number as a group
 _MARKER_WITH_SPACE = re.compile(rf"\s*{MARKER_TEXT}")
-_SENTENCE = re.compile(rf"(?:[^。！？!?.\n]|\.(?=\S))+(?:[。！？!?]+|\.+)?[”」』\"']?(?:\s*{MARKER_TEXT})*[ \t]*"
-                       r"|\n|[。！？!?.]+")
 
 
-def sentences(text: str) -> list[str]:
+def _splitter(ends: str) -> re.Pattern:
+    """Pieces that run to one of ``ends`` (or an English full stop), with closing quote and markers."""
+    return re.compile(rf"(?:[^{ends}.\n]|\.(?=\S))+(?:[{ends}]+|\.+)?[”」』\"']?(?:\s*{MARKER_TEXT})*[ \t]*"
+                      rf"|\n|[{ends}.]+")
+
+
+_SENTENCE = _splitter("。！？!?")
+_CLAUSE = _splitter("。！？!?；;")
+
+
+def sentences(text: str, clauses: bool = False) -> list[str]:
     """Sentences with their closing punctuation and markers; ``"".join(sentences(t)) == t``.
+    ``clauses``: a ；/; ends a piece too, for citations, whose evidence is the clause holding a
+    figure (a page that runs a paragraph of events together with semicolons is one sentence).
 
     >>> sentences("数据显示,总额446.1億元[1]。全市投资1701萬美元!\\n下一段. Next one.")
     ['数据显示,总额446.1億元[1]。', '全市投资1701萬美元!', '\\n', '下一段. ', 'Next one.']
+    >>> sentences("7月22日,签订协议;今年上半年,总额144.6亿元。", clauses=True)
+    ['7月22日,签订协议;', '今年上半年,总额144.6亿元。']
     """
-    return _SENTENCE.findall(text)
+    return (_CLAUSE if clauses else _SENTENCE).findall(text)
 
 
 def markers(text: str) -> list[int]:
