@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .errors import InputError
 from .query import Query
 from .text.periods import period_phrases
 from .text.script import to_script
@@ -45,6 +46,22 @@ def standalone(question: str, previous: str | None, max_chars: int = 2000) -> st
     query = Query.parse(question, max_chars)
     resolved = resolve(query, Query.parse(previous, max_chars)) if previous else None
     return resolved or query.text or query.asked
+
+
+def last_standalone(turns: list[str], max_chars: int = 2000) -> str | None:
+    """The standalone question of the last of a conversation's questions, resolved turn by turn from
+    the first; a turn that is no question (refused as input when asked) is passed over.
+
+    >>> last_standalone(["衡阳2023年进出口总额是多少?", "？！", "那2022年呢?"])
+    '衡阳2022年进出口总额是多少?'
+    """
+    previous = None
+    for turn in turns:
+        try:
+            previous = standalone(turn, previous, max_chars)
+        except InputError:
+            continue
+    return previous
 
 
 def resolve(query: Query, before: Query) -> str | None:

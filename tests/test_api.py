@@ -83,6 +83,7 @@ def test_a_follow_up_in_messages_is_resolved_and_a_system_message_changes_no_rul
     (json.dumps({**ASK, "temperature": "hot"}).encode(), 400, "temperature"),
     (json.dumps({**ASK, "model": "gpt-9"}).encode(), 400, "model"),
     (json.dumps({**ASK, "messages": [{"role": "user", "content": "？！"}]}).encode(), 400, "messages"),
+    (json.dumps({**ASK, "messages": [{"role": "user", "content": "？！"}, ASK["messages"][0]]}).encode(), 400, "messages"),
 ])
 def test_bad_requests_get_openai_style_errors_never_a_500(client, body, status, param):
     reply = client.post("/v1/chat/completions", content=body, headers={"Content-Type": "application/json"})

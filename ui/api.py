@@ -25,7 +25,7 @@ from typing import Any, Iterator
 from fastapi import Request  # at module level: FastAPI resolves the handlers' annotations here
 
 from rag.errors import InputError, RagError
-from rag.followup import standalone
+from rag.followup import last_standalone
 from rag.query import check_question
 
 # Optional OpenAI request fields that are accepted (and ignored: decoding is greedy) when they have
@@ -89,14 +89,12 @@ def parse_request(raw: bytes, models: list[str], default_model: str, max_chars: 
         if not turn.strip() or len(turn) > max_chars:
             what = "empty" if not turn.strip() else f"{len(turn)} characters long; the limit is {max_chars}"
             raise ApiError(400, f"user message {i + 1} is {what}", "messages")
-    previous = None
     try:
-        check_question(turns[-1], max_chars)  # a question of symbols only is a 400 before any answer starts
-        for turn in turns[:-1]:
-            previous = standalone(turn, previous, max_chars)
+        for turn in turns:  # a question of symbols only is a 400 before any answer starts
+            check_question(turn, max_chars)
     except InputError as exc:
         raise ApiError(400, str(exc), "messages") from None
-    return ChatRequest(model, turns[-1], previous, stream)
+    return ChatRequest(model, turns[-1], last_standalone(turns[:-1], max_chars), stream)
 
 
 def _user_turns(messages: Any) -> list[str]:

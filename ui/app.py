@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 from rag.config import Settings
 from rag.errors import RagError
-from rag.followup import standalone
+from rag.followup import last_standalone
 from rag.llm.models import MODELS
 from rag.indexing.store import current_version
 
@@ -104,16 +104,9 @@ class Handlers:
             yield chat(f'<div class="rag-refusal">⚠ {render.html.escape(str(exc))}</div>'), ""
 
     def previous_standalone(self, history: list) -> str | None:
-        """The standalone question of the chat's last user turn, resolved turn by turn from the first
-        (the chat keeps the questions as typed)."""
-        previous = None
-        for message in history:
-            if message.get("role") == "user" and _text_of(message.get("content")):
-                try:
-                    previous = standalone(_text_of(message["content"]), previous, self.settings.max_question_chars)
-                except RagError:  # a turn that was refused as input: it leaves nothing to follow up on
-                    continue
-        return previous
+        """The standalone question of the chat's last user turn (the chat keeps the questions as typed)."""
+        turns = [_text_of(m.get("content")) for m in history if m.get("role") == "user"]
+        return last_standalone([t for t in turns if t], self.settings.max_question_chars)
 
     def articles(self) -> list[list]:
         return self.listing()[0]
@@ -197,12 +190,13 @@ def _real_pipeline(settings: Settings):
     return Pipeline(settings, progress=False)
 
 
-def create_app(settings: Settings, handlers: Handlers | None = None):
-    """The page as a gr.Blocks (not launched)."""
+def create_app(settings: Settings, handlers: Handlers | None = None, models: list[str] | None = None):
+    """The page as a gr.Blocks (not launched); ``models``: those the page offers (default: the
+    installed ones, or Settings.llm)."""
     import gradio as gr
 
     h = handlers or Handlers(settings)
-    models = installed_models() or [settings.llm]
+    models = models or installed_models() or [settings.llm]
     with gr.Blocks(title="rag-news: questions over Chinese news") as app:
         gr.Markdown("## Ask the news articles\nEvery figure in an answer is checked against the cited passage.")
         with gr.Tab("Chat"):
@@ -279,13 +273,14 @@ def launch(settings: Settings, host: str, port: int, share: bool = False, auth: 
     import io
 
     h = handlers or Handlers(settings)
-    app = create_app(settings, h)
+    models = installed_models() or [settings.llm]  # looked up once, for the page and the API
+    app = create_app(settings, h, models)
     chatter = io.StringIO()
     with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
         server, local_url, _ = app.launch(server_name=host, server_port=port, share=share, auth=auth, css=render.CSS,
                                           show_error=True, footer_links=[], quiet=True, prevent_thread_lock=True)
     key = settings.api_key or (secrets.token_urlsafe(32) if auth else None)  # unguessable: closed
-    add_api(server, h, installed_models() or [settings.llm], key)
+    add_api(server, h, models, key)
     return app, local_url
 
 
