@@ -191,8 +191,7 @@ def _real_pipeline(settings: Settings):
 
 
 def create_app(settings: Settings, handlers: Handlers | None = None, models: list[str] | None = None):
-    """The page as a gr.Blocks (not launched); ``models``: those the page offers (default: the
-    installed ones, or Settings.llm)."""
+    """The page as a gr.Blocks (not launched), offering ``models`` (default: the installed ones)."""
     import gradio as gr
 
     h = handlers or Handlers(settings)
