@@ -1,11 +1,9 @@
-"""The Gradio page: chat with streamed, cited answers; knowledge base; settings. Built, not served.
+"""The Gradio page: chat with streamed, cited answers (follow-ups resolved); knowledge base; evaluation.
 
-``create_app(settings)`` returns the gr.Blocks; ``serve`` launches it (``rag serve``). The page's
-work is done by ``Handlers``, plain Python that tests call with a fake pipeline. One language
-model serves every user, so answers queue one at a time (on a CPU a second answer at once only
-slows both down); a waiting user sees their place in the queue.
+``create_app`` builds the gr.Blocks; ``launch`` serves it with the /v1 API (api.py); ``serve`` is
+`rag serve`. ``Handlers`` does the page's work, plain Python that tests call with a fake pipeline.
+One model serves every user, so answers queue one at a time; a waiting user sees their place.
 """
-
 from __future__ import annotations
 
 import secrets
