@@ -4,6 +4,7 @@
 `rag serve`. ``Handlers`` does the page's work, plain Python that tests call with a fake pipeline.
 One model serves every user, so answers queue one at a time; a waiting user sees their place.
 """
+
 from __future__ import annotations
 
 import secrets
