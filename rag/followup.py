@@ -1,16 +1,21 @@
 """A follow-up question turned into a standalone one, from the question before it in the conversation.
 
-Decided on the parsed questions (query.py), without asking a model, so it is instant and testable:
+Decided on the parsed questions (query.py), without asking a model, so it is instant and testable.
+A question is read as [context: its place, period, organisation][metric][the asking part], e.g.
+衡阳2023年 | 进出口总额 | 是多少?, and a follow-up replaces the parts it names:
 - a question that names its own place and topic stands alone, even right after another topic
-  (益阳签约了多少个亿元以上项目?): a topic switch inherits no place, figure or year;
+  (益阳签约了多少个亿元以上项目?): a topic switch inherits no place, figure or year. A place that is
+  a trade partner (对非洲…) or the scope of a rank (在湖南省排第几) is not the question's own place;
 - one that only names another period or place (那2022年呢? 上半年呢? 永州呢?) is the previous
   question with that period or place put in: 衡阳2022年进出口总额是多少?;
-- one that refers back (它, 其, 该, 这, 为什么, 如何 …) is about the previous question's place,
-  period and figure: 它在全省排第几? -> 衡阳2023年进出口总额在全省排第几?;
-- one with a topic but no place (签约了多少个项目?) takes the previous question's place, and its
-  period unless it names one.
-The standalone question is written in the follow-up's script. A question with no Chinese is
-resolved only when it stands alone (English follow-ups are answered as asked). Does not retrieve.
+- one about the previous figure (它/其/这…, 为什么, 同比增长多少?, 增幅是多少?, 居全省第几?) is
+  the previous question's subject with this question after it: 衡阳2023年进出口总额同比增长多少?;
+- another trade partner (对欧盟呢?) replaces the previous one: 衡阳对欧盟贸易额是多少?;
+- another metric (货邮吞吐量呢? 签约了多少个项目?) keeps the previous context and replaces the
+  metric: 南岳机场2020年货邮吞吐量是多少?; its own period replaces the previous one.
+The standalone question is written in the follow-up's script. English follow-ups of an English
+question are resolved by followup_english.py; a follow-up in one language of a question in the
+other is answered as asked. Does not retrieve.
 """
 
 from __future__ import annotations
@@ -18,17 +23,28 @@ from __future__ import annotations
 import re
 
 from .errors import InputError
+from .followup_english import resolve_english
 from .query import Query
 from .text.periods import period_phrases
 from .text.script import to_script
 
 # Words that carry no topic in a follow-up: the filler of "那…呢?" and period words.
 _FILLER = frozenset({"那", "那么", "呢", "又", "还有", "上半年", "下半年", "前三季度", "一季度", "第一季度", "全年"})
-# Words that point back at the previous question's figure.
+# Words that point back at the previous question's figure: pronouns, why/how, and what is asked
+# about a figure (its change, share or rank), e.g. 同比增长多少? 增幅是多少? 居全省第几?
 _REFERS_BACK = re.compile(r"^(那么|那)?(它|其|该|此|这|那个|这个|为什么|为何|怎么|如何)")
+_ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|与上年相比)?(增长|增加|增幅|增速|涨幅|下降|减少|降幅"
+                           r"|占比|比重|占全|排第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
 # Where the asking part of a question starts (是多少, 排第几 …): what comes before it is the subject.
 _ASKING = re.compile(r"是多少|有多少|多少|是几|第几|排第|排名|居全|位列|是什么|是谁|是哪|哪|什么时候|怎么|如何|为什么|吗|呢|[?？]")
+_ASKS_COUNT = re.compile(r"多少(个|家|项|列|名)|几(个|家|项|列|名)")
+# A trade partner, as in 对非洲进出口贸易额, 对欧盟23.6亿元: the place after 对 before the trade words.
+_PARTNER = re.compile(r"对(?P<partner>[\u4e00-\u9fff]{2,6}?)(?=进出口|贸易|出口|进口|投资|合作|订单|呢|的|[?？]|$)")
+# A place as the scope of a rank or share (在湖南省排第几, 居全省): not the place the question is about.
+_SCOPE = r"(在|居|位列|位居|占)(全)?{}(省|市)?(内|中)?(排|第|居|位|的)?"
+# What may follow a context's last place or period and still belong to it: 南岳机场, 2018年以来.
+_CONTEXT_TAIL = re.compile(r"^[）)]?(以来|至今|以后|底|机场|公司|集团|港|海关|园区|大会上|峰会上|全市|全省|市|县|区)*")
 
 
 def standalone(question: str, previous: str | None, max_chars: int = 2000) -> str:
@@ -66,9 +82,12 @@ def last_standalone(turns: list[str], max_chars: int = 2000) -> str | None:
 
 def resolve(query: Query, before: Query) -> str | None:
     """The standalone question for ``query`` asked after ``before``, in ``query``'s script; None
-    when ``query`` stands alone (or is not Chinese, or ``before`` is not)."""
-    if query.unusable or query.script == "latin" or before.script == "latin" or not before.text:
+    when ``query`` stands alone (or the two are not in the same language)."""
+    if query.unusable or not before.text:
         return None
+    if query.script == "latin" or before.script == "latin":
+        both_english = query.script == before.script
+        return resolve_english(query.text, before.text) if both_english else None
     resolved = _resolve(query, before)
     return None if resolved is None else to_script(resolved, query.script)
 
@@ -76,19 +95,51 @@ def resolve(query: Query, before: Query) -> str | None:
 def _resolve(query: Query, before: Query) -> str | None:
     """The standalone text in Simplified, or None when ``query`` stands alone."""
     period = period_phrases(query.simple)
-    topic = [t for t in query.topic if t not in query.places and t not in _FILLER
+    own = _own_places(query)
+    topic = [t for t in query.topic if t not in own and t not in _FILLER
              and not any(t in phrase for phrase in period)]  # 三季度 of 前三季度 is no topic
-    if query.places and topic and not _REFERS_BACK.match(query.simple):
+    topic += [p for p in query.places if p.isascii()]  # an acronym names a figure (那GDP呢?)
+    rest = _LEADING.sub("", query.simple)
+    if own and topic and not _REFERS_BACK.match(query.simple):
         return None  # its own place and topic: a new question, whatever came before
     if not topic:  # only a new period and/or place: the previous question with them put in
-        if not period and not query.places:
+        if not period and not own:
             return None
-        return _with_place(_with_period(before.simple, period), before.places, list(query.places))
-    if _REFERS_BACK.match(query.simple):  # about the previous figure: its subject, then this question
-        return _subject(before.simple) + _LEADING.sub("", query.simple)
-    # a new topic without a place: the previous place (and period, unless this one names its own)
-    places = "".join(p for p in before.places if not p.isascii())  # places, not acronyms (GDP)
-    return places + ("" if period else "".join(period_phrases(before.simple))) + _LEADING.sub("", query.simple)
+        return _with_place(_with_period(before.simple, period), before.places, own)
+    subject = _subject(before.simple)
+    if _REFERS_BACK.match(query.simple) or _ABOUT_FIGURE.match(rest):  # about the previous figure
+        if query.simple.startswith("其中") and not _ASKS_COUNT.search(before.simple):
+            return _context(before, period) + rest[len("中"):]  # 其中 of an amount: its items
+        return subject + rest
+    partner = _PARTNER.match(rest)
+    if partner and _PARTNER.search(subject) and _ends_asking(rest[partner.end():]):
+        old = _PARTNER.search(subject)  # 对欧盟呢? after 对东盟贸易额: the same figure for the new partner
+        return subject[:old.start("partner")] + partner["partner"] + subject[old.end("partner"):] + _asking(before.simple)
+    if rest.rstrip("?？").endswith("呢"):  # 货邮吞吐量呢? -> 货邮吞吐量是多少?
+        rest = rest.rstrip("?？")[:-1] + _asking(before.simple)
+    return _context(before, period) + rest  # another metric: the previous place and period
+
+
+def _own_places(query: Query) -> list[str]:
+    """The places the question is about: not a trade partner (对非洲), a rank's scope (在湖南省排) or
+    an acronym."""
+    return [p for p in query.places if not p.isascii()  # an acronym (GDP) is a figure, not a place
+            and f"对{p}" not in query.simple and not re.search(_SCOPE.format(re.escape(p)), query.simple)]
+
+
+def _context(before: Query, period: list[str]) -> str:
+    """The previous question's context: its subject up to the end of its last place or period (with
+    what belongs to it, 南岳机场, 2018年以来), without its period when the follow-up names one."""
+    subject = _subject(before.simple)
+    ends = [m.end() for phrase in period_phrases(subject) for m in re.finditer(re.escape(phrase), subject)]
+    ends += [m.end() for place in _own_places(before) for m in re.finditer(re.escape(place), subject)]
+    if not ends:
+        return "".join(p for p in before.places if not p.isascii())  # places, not acronyms (GDP)
+    end = max(ends)
+    context = subject[:end + _CONTEXT_TAIL.match(subject[end:]).end()]
+    for phrase in (period_phrases(context) if period else []):
+        context = context.replace(phrase, "", 1)
+    return context
 
 
 def _with_period(text: str, phrases: list[str]) -> str:
@@ -120,3 +171,14 @@ def _subject(simple: str) -> str:
     is ``"衡阳2023年进出口总额"``."""
     found = _ASKING.search(simple)
     return simple[:found.start()] if found else simple
+
+
+def _asking(simple: str) -> str:
+    """The asking part of a question when it asks an amount or a count (是多少?, 多少个?), else 是多少?:
+    for a follow-up that names another metric and only says 呢."""
+    asking = simple[len(_subject(simple)):]  # a rank or a name asked of another figure is not carried over
+    return asking if "多少" in asking or _ASKS_COUNT.search(asking) else "是多少?"
+
+
+def _ends_asking(text: str) -> bool:
+    return not text.rstrip("?？") or text.rstrip("?？") == "呢"

@@ -34,7 +34,7 @@ def test_a_question_that_stands_on_its_own_is_not_changed(question):
 def test_scripts_and_languages():
     assert standalone("那2022年呢？", "衡陽2023年進出口總額是多少?") == "衡阳2022年进出口总额是多少?"  # the follow-up's script
     assert standalone("衡陽呢？", FIRST) == "衡陽2023年進出口總額是多少?"
-    assert standalone("What about Yongzhou?", FIRST) == "What about Yongzhou?"  # English: answered as asked
+    assert standalone("What about Yongzhou?", FIRST) == "What about Yongzhou?"  # another language: as asked
     assert standalone("永州呢?", "What was Hengyang's total in 2023?") == "永州呢?"
     assert standalone("那2022年呢?", None) == "那2022年呢?"
 
@@ -42,7 +42,8 @@ def test_scripts_and_languages():
 def test_period_words_are_no_topic_and_acronyms_no_place():
     assert standalone("2021年前三季度呢?", "2019年上半年衡阳对非洲进出口贸易额是多少?") == \
         "2021年前三季度衡阳对非洲进出口贸易额是多少?"
-    assert standalone("那进出口总额呢?", "衡阳2023年GDP是多少?") == "衡阳2023年进出口总额呢?"
+    assert standalone("那进出口总额呢?", "衡阳2023年GDP是多少?") == "衡阳2023年进出口总额是多少?"
+    assert standalone("那GDP呢?", FIRST) == "衡阳2023年GDP是多少?"
 
 
 def test_a_chain_of_follow_ups_resolves_turn_by_turn():
@@ -52,3 +53,40 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
                            ("永州呢?", "永州2022年进出口总额是多少?")):
         previous = standalone(turn, previous)
         assert previous == expected
+
+
+@pytest.mark.parametrize("previous, follow_up, expected", [
+    # the change, share or rank of the previous figure: its subject, then the follow-up (d13, d17, d28, d32)
+    ("衡陽2023年全市對外實際投資額是多少?", "同比增長多少?", "衡陽2023年全市對外實際投資額同比增長多少?"),
+    ("2021年前三季度衡阳实际使用外资多少?", "增长多少?", "2021年前三季度衡阳实际使用外资增长多少?"),
+    ("2019年上半年衡阳进出口总额是多少?", "居全省第几?", "2019年上半年衡阳进出口总额居全省第几?"),
+    # another metric: the previous place, period and organisation, then the new metric (d12, d26, d32)
+    ("南岳机场2020年旅客吞吐量是多少?", "货邮吞吐量呢?", "南岳机场2020年货邮吞吐量是多少?"),
+    ("万魔声学（湖南）公司从注册到投产用了多少天?", "累计实现产值多少?", "万魔声学(湖南)公司累计实现产值多少?"),
+    ("2021年前三季度衡阳实际使用外资增长多少?", "对外承包工程营业额呢?", "2021年前三季度衡阳对外承包工程营业额多少?"),
+    # a rank asked of the previous figure is not carried over to a new metric (d03)
+    ("2019年上半年衡阳进出口总额居全省第几?", "那对非洲进出口贸易额呢?", "2019年上半年衡阳对非洲进出口贸易额是多少?"),
+    # another trade partner replaces the previous one (d05); a partner or a rank's scope is no own place (d13)
+    ("2021年前三季度衡阳对东盟贸易额是多少?", "对欧盟呢?", "2021年前三季度衡阳对欧盟贸易额是多少?"),
+    ("衡陽2023年全市對外實際投資額是多少?", "進出口總額在湖南省排第幾?", "衡陽2023年全市進出口總額在湖南省排第幾?"),
+    # 其中 of an amount asks about its items, not a part of the amount (d10)
+    ("2024衡商大会上衡阳总投资额是多少?", "其中外商投资项目多少个?", "2024衡商大会上衡阳外商投资项目多少个?"),
+    ("永州1月至6月签约“湘商回归”项目多少个?", "其中已开工多少个?", "永州1月至6月签约“湘商回归”项目中已开工多少个?"),
+])
+def test_change_rank_metric_and_partner_follow_ups(previous, follow_up, expected):
+    assert standalone(follow_up, previous) == expected
+
+
+@pytest.mark.parametrize("previous, follow_up, expected", [
+    ("What was Hengyang's total import and export value in 2023?", "What about Yongzhou?",
+     "What was Yongzhou's total import and export value in 2023?"),
+    ("What was Hengyang's total import and export value in 2023?", "And in 2022?",
+     "What was Hengyang's total import and export value in 2022?"),
+    ("What was Yongzhou's total import and export value in the first half of the year?", "And how much did it grow?",
+     "How much did Yongzhou's total import and export value in the first half of the year grow?"),
+    ("How many projects did Yiyang sign?", "How many of them have started?",
+     "How many projects did Yiyang sign? How many of them have started?"),  # no nameable antecedent: both
+    ("What was Hengyang's total import and export value in 2023?", "What was Changsha's GDP in 2023?", None),
+])
+def test_english_follow_ups(previous, follow_up, expected):
+    assert standalone(follow_up, previous) == (expected or follow_up)

@@ -163,8 +163,11 @@ def test_the_evaluation_tab_runs_a_set_and_lists_failures(fake_index, tmp_path):
     h, _ = handlers(fake_index)
     report = h.evaluate(None, str(qset), 10, fake_index.llm)
     assert "answer accuracy (answerable), after fixes and checks | 100.0 % (1/1)" in report and "refusal accuracy" in report
-    h, _ = handlers(fake_index, reply="144.6亿元[1]")
-    report = h.evaluate(str(qset), None, 1, fake_index.llm)
+    wrong = tmp_path / "wrong.jsonl"  # the model's 446.1 is backed, but it is not what is asked
+    wrong.write_text(json.dumps({"id": "c", "question": "衡阳2023年进出口总额的主要市场是哪里?", "answers": ["东盟"],
+                                 "sources": ["001"], "answerable": True}, ensure_ascii=False) + "\n", encoding="utf-8")
+    h, _ = handlers(fake_index, reply="446.1亿元[1]")
+    report = h.evaluate(str(wrong), None, 1, fake_index.llm)
     assert "1 of 2 questions" not in report and "## Failing questions (1)" in report
     (tmp_path / "bad.jsonl").write_text('{"id": 1}\n', encoding="utf-8")
     assert h.evaluate(None, str(tmp_path / "bad.jsonl"), 5, fake_index.llm).startswith("error: ")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..documents import Chunk, Citation
 from ..query import Query
+from ..text.english_numbers import ENGLISH_AMOUNT, english_amounts, scaled
 from ..text.numbers import Figure, holds, numbers
 from ..text.script import to_simplified
 from ..text.sentences import MARKER, MARKER_TEXT, markers, sentences
@@ -69,9 +70,11 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
     passage's marker, replacing markers of the sentence that back none of its numbers
     ("citation_repointed"), or added at the end of the sentence ("citation_inserted": not after the
     number, which would split 7月22日). Markers out of range are dropped ("marker_dropped"). A list
-    number at the start of a line ("1. ") is not a figure.
+    number at the start of a line ("1. ") is not a figure. An English amount (44.61 billion yuan)
+    is backed by a passage figure of the same value (446.1亿元), so a wrong conversion is unbacked.
     """
-    held = [numbers(p.text) for p in passages]  # each passage read once
+    read = [numbers(p.text) for p in passages]  # each passage read once, as written and by value
+    held = _Held(read, [[scaled(figure) for figure in figures] for figures in read])
     added: set[int] = set()
     fixes: list[str] = []
     unbacked: list[str] = []
@@ -82,17 +85,17 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
         if kept != sentence:
             fixes.append("marker_dropped")
         sentence = kept
-        claimed = [(v, u) for v, u in numbers(_LIST_MARKER.sub(" ", sentence)) if not holds(list(query.given), v, u)]
+        claimed = _claims(sentence, query)
         claimed_total += len(claimed)
-        for value, unit in claimed:
+        for claim in claimed:
             own = markers(sentence)
-            if any(holds(held[n - 1], value, unit) for n in own):
+            if any(held.backs(n, claim) for n in own):
                 continue
-            backer = next((n for n in range(1, len(passages) + 1) if holds(held[n - 1], value, unit)), None)
+            backer = next((n for n in range(1, len(passages) + 1) if held.backs(n, claim)), None)
             if backer is None:
-                unbacked.append(value + unit)
+                unbacked.append(claim[0] + claim[1])
                 continue
-            sentence, how = _cite(sentence, own, claimed, held, value, backer)
+            sentence, how = _cite(sentence, own, claimed, held, backer)
             fixes.append(how)
             added.add(backer)
         out.append(sentence)
@@ -110,10 +113,31 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
     return CheckedAnswer(fixed, citations, unbacked, claimed_total, list(dict.fromkeys(fixes)))
 
 
-def _cite(sentence: str, own: list[int], claimed: list[Figure], held: list[list[Figure]], value: str,
-          backer: int) -> tuple[str, str]:
-    """``sentence`` citing passage ``backer`` for ``value``, and the name of the repair."""
-    useless = [n for n in own if not any(holds(held[n - 1], v, u) for v, u in claimed)]
+Claim = tuple[str, str, bool]  # (value, unit, read from English words: compared by value)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The passages' figures as written (446.1, 亿元) and by value (44610000000, 元)."""
+    written: list[list[Figure]]
+    by_value: list[list[Figure]]
+
+    def backs(self, n: int, claim: Claim) -> bool:
+        value, unit, english = claim
+        return holds((self.by_value if english else self.written)[n - 1], value, unit)
+
+
+def _claims(sentence: str, query: Query) -> list[Claim]:
+    """The figures a sentence of the answer claims: its Chinese/Arabic figures (not those the
+    question states, not list numbers) and its English amounts by value."""
+    chinese = numbers(_LIST_MARKER.sub(" ", ENGLISH_AMOUNT.sub(" ", sentence)))
+    return ([(v, u, False) for v, u in chinese if not holds(list(query.given), v, u)]
+            + [(v, u, True) for v, u in english_amounts(sentence)])
+
+
+def _cite(sentence: str, own: list[int], claimed: list[Claim], held: _Held, backer: int) -> tuple[str, str]:
+    """``sentence`` citing passage ``backer`` for one of its claims, and the name of the repair."""
+    useless = [n for n in own if not any(held.backs(n, claim) for claim in claimed)]
     if useless:
         return MARKER.sub(lambda m: f"[{backer}]" if int(m.group(1)) in useless else m.group(0), sentence), \
             "citation_repointed"

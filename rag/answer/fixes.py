@@ -5,7 +5,8 @@ form from what the question and the cited sentence say, never from the articles'
 returns the reply unchanged when it does not apply, so the pipeline records a fix only when the
 text changed, and `rag eval` reports the model's own accuracy beside the patched one.
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
-answering 第几 gets the rank its cited sentence states). Citation repairs are recorded by
+answering 第几 gets the rank its cited sentence states), ``english_reading`` (an English
+question's answer gives each Chinese amount's English reading: 446.1亿元 (44.61 billion yuan)). Citation repairs are recorded by
 citations.py under their own names. Does not call the model.
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 
 from ..query import Query
+from ..text.english_numbers import english_reading
+from ..text.numbers import NUMBER, normalised, value_of
 from ..text.sentences import MARKER_TEXT, strip_markers
 
 _BARE_NUMBER = re.compile(rf"^\s*(\d{{1,4}})\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
@@ -54,3 +57,25 @@ def rank_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
             body, markers = _BODY_AND_MARKERS.match(answer).groups()
             return f"{body.rstrip('。.，, ')}，{found.group(0)}{markers}"
     return answer
+
+
+def english_reading_added(answer: str, query: Query) -> str:
+    """An English question's answer with the English reading after each Chinese amount that has one
+    (the figure and unit of the article are kept; the reading is checked like any figure).
+
+    >>> english_reading_added("446.1亿元[1]", Query.parse("What was Hengyang's total in 2023?"))
+    '446.1亿元 (44.61 billion yuan)[1]'
+    >>> english_reading_added("446.1亿元 (44.61 billion yuan)[1]", Query.parse("What was it?"))
+    '446.1亿元 (44.61 billion yuan)[1]'
+    """
+    text = normalised(answer)
+    if query.script != "latin" or len(text) != len(answer):
+        return answer
+    out, at = [], 0
+    for m in NUMBER.finditer(text):
+        reading = english_reading((value_of(m), (m.group(3) or "").strip()))
+        if reading is None or text[m.end():].lstrip().startswith("("):
+            continue
+        out += [answer[at:m.end()], f" ({reading})"]
+        at = m.end()
+    return "".join(out) + answer[at:]

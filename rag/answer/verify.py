@@ -3,8 +3,9 @@
 In order: the reply in the question's script; the model's own refusal recognised; the rank fix
 (fixes.py); citations checked and repaired (citations.py); the rank stated by the cited sentence;
 then the answer is refused when every figure it claims is in no passage, or when the passages it
-cites contradict the question's place or years (gates.cited_mismatch). Every rule that changed
-the reply is listed in ``fixes``. Does not call the model.
+cites contradict the question's place or years (gates.cited_mismatch). Before any of these
+refusals is shown, a passage sentence that plainly answers the question is quoted instead
+(quoting.py). Every rule that changed the reply is listed in ``fixes``. Does not call the model.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from ..documents import Chunk, Citation
 from ..query import Query
 from ..text.script import to_script
 from .citations import cite_and_verify
-from .fixes import as_rank, rank_from_evidence
+from .fixes import as_rank, english_reading_added, rank_from_evidence
 from .gates import cited_mismatch
 from .prompting import is_refusal, refusal_sentence
+from .quoting import FIX as QUOTED, quoted_answer
 
 
 @dataclass(frozen=True)
@@ -38,20 +40,35 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     own = to_script(reply.strip(), query.script)
     refusal = refusal_sentence(query.script)
     if not own or is_refusal(own, refusal):
-        return Verdict(refusal, True, True, [], own, "the model found no answer in the passages")
+        return _quote_or_refuse(query, passages, Verdict(refusal, True, True, [], own,
+                                                         "the model found no answer in the passages"))
     fixes: list[str] = []
-    text = _fix(as_rank, own, fixes, query)
+    text = _fix(english_reading_added, _fix(as_rank, own, fixes, query), fixes, query)
     checked = cite_and_verify(text, query, passages)
     fixes += checked.fixes
     evidence = [to_script(c.evidence, query.script) for c in checked.citations]
     text = _fix(rank_from_evidence, checked.answer, fixes, query, evidence)
     if checked.unbacked and len(checked.unbacked) == checked.claimed:  # every figure made up: no guess shown
-        return Verdict(refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
-                       checked.unbacked, fixes)
+        return _quote_or_refuse(query, passages, Verdict(
+            refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
+            checked.unbacked, fixes))
     mismatch = cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
     if mismatch:
-        return Verdict(refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes)
+        return _quote_or_refuse(query, passages, Verdict(
+            refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))
     return Verdict(text, False, not checked.unbacked, checked.citations, own, None, checked.unbacked, fixes)
+
+
+def _quote_or_refuse(query: Query, passages: list[Chunk], refusal: Verdict) -> Verdict:
+    """The quoted sentence that answers the question (quoting.py), checked like an answer; else ``refusal``."""
+    quoted = quoted_answer(query, passages)
+    if quoted is None:
+        return refusal
+    checked = cite_and_verify(quoted, query, passages)  # the quote is shown as the passage has it
+    if checked.unbacked or not checked.citations:
+        return refusal
+    return Verdict(quoted, False, True, checked.citations, refusal.model_answer, None, [],
+                   [QUOTED])  # the fixes of a reply that is not shown do not count
 
 
 def _fix(rule: Callable[..., str], text: str, fixes: list[str], *args) -> str:

@@ -52,3 +52,13 @@ def english_places(text: str) -> list[str]:
     """
     lower = {name.lower(): chinese for name, chinese in ENGLISH_PLACES.items()}
     return list(dict.fromkeys(lower[m.group(1).lower()] for m in _pattern().finditer(text)))
+
+
+def first_english_place(text: str) -> str | None:
+    """The first English place name in ``text`` as written there, without "'s" (None if none).
+
+    >>> first_english_place("What was Hengyang's total in 2023?")
+    'Hengyang'
+    """
+    found = _pattern().search(text)
+    return found.group(1) if found else None

@@ -1,0 +1,49 @@
+"""English answers: the article's figure kept with its English reading, and English amounts
+checked by value (rag/text/english_numbers.py, answer/fixes.py, answer/citations.py)."""
+
+import pytest
+
+from rag.answer.verify import verify_reply
+from rag.documents import Chunk
+from rag.query import Query
+from rag.text.english_numbers import english_amounts, english_reading, scaled
+
+PASSAGE = Chunk("a#0", "a", 0, 60, "數據顯示,2023年甲市進出口總額446.1億元。全市對外實際投資額1701萬美元,同比增長15.3%。",
+                title="甲市", date="2024")
+ENGLISH = Query.parse("What was the total import and export value in 2023?")
+
+
+@pytest.mark.parametrize("figure, reading", [
+    (("446.1", "亿元"), "44.61 billion yuan"),
+    (("1701", "万美元"), "17.01 million US dollars"),
+    (("3000", "万元"), "30 million yuan"),
+    (("1523.6", "吨"), None),          # no scale word: read as written
+    (("15.3", "%"), None),
+    (("28", "个"), None),
+])
+def test_english_readings(figure, reading):
+    assert english_reading(figure) == reading
+
+
+def test_english_amounts_are_read_by_value_like_the_chinese_ones():
+    same = scaled(("446.1", "亿元"))
+    assert english_amounts("44.61 billion yuan") == [same]
+    assert english_amounts("44,610 million yuan") == [same]
+    assert english_amounts("17.01 million US dollars") == [scaled(("1701", "万美元"))]
+
+
+def test_an_english_answer_gets_the_reading_and_it_is_recorded():
+    verdict = verify_reply(ENGLISH, "446.1億元[1]", [PASSAGE])
+    assert verdict.answer == "446.1億元 (44.61 billion yuan)[1]" and verdict.verified
+    assert verdict.fixes == ["english_reading_added"] and verdict.model_answer == "446.1億元[1]"
+    chinese = verify_reply(Query.parse("甲市2023年进出口总额是多少?"), "446.1亿元[1]", [PASSAGE])
+    assert chinese.answer == "446.1亿元[1]" and chinese.fixes == []
+
+
+def test_a_wrong_conversion_is_caught_like_a_wrong_figure():
+    right = verify_reply(ENGLISH, "It was 44.61 billion yuan [1].", [PASSAGE])
+    assert right.verified and not right.refused
+    wrong = verify_reply(ENGLISH, "446.1亿元 (4.461 billion yuan) [1]", [PASSAGE])
+    assert not wrong.verified and wrong.unverified == ["4461000000元"]
+    made_up = verify_reply(ENGLISH, "It was 4.461 billion yuan [1].", [PASSAGE])
+    assert made_up.refused

@@ -1,0 +1,36 @@
+"""The extractive fallback (rag/answer/quoting.py): a sentence is quoted only when it pins down
+everything the question asks; on invented passages, so no rule depends on the seed articles."""
+
+from rag.answer.quoting import quoted_answer
+from rag.answer.verify import verify_reply
+from rag.documents import Chunk
+from rag.query import Query
+
+PASSAGE = Chunk("doc#0", "doc", 0, 80, "数据显示,2022年甲市进出口总额37.25亿元,位列全省第5。上半年,甲市实际使用外资2086万美元。",
+                title="甲市开放观察", date="2022-08-01", source="某报")
+TRADITIONAL = Chunk("trad#0", "trad", 0, 40, "乙縣今年引進項目12個,其中4個已開工建設。", title="乙縣招商", date="2021")
+
+
+def test_a_sentence_that_holds_the_metric_place_period_and_a_figure_is_quoted():
+    assert quoted_answer(Query.parse("甲市2022年进出口总额在全省排第几?"), [PASSAGE]) == \
+        "原文：「数据显示,2022年甲市进出口总额37.25亿元,位列全省第5。」[1]"
+    assert quoted_answer(Query.parse("乙縣2021年引進項目中幾個已開工建設?"), [TRADITIONAL]) == \
+        "原文：「乙縣今年引進項目12個,其中4個已開工建設。」[1]"   # 今年 read against the article's year
+
+
+def test_nothing_is_quoted_for_another_year_place_metric_or_a_part_of_the_year():
+    for question in ("甲市2021年进出口总额是多少?",      # another year
+                     "丙市2022年进出口总额是多少?",      # another place (in neither sentence nor title)
+                     "甲市2022年常住人口是多少?",        # another metric
+                     "甲市2022年实际使用外资是多少?",    # full year asked, the sentence is about 上半年
+                     "今天天气怎么样?"):
+        assert quoted_answer(Query.parse(question), [PASSAGE]) is None, question
+
+
+def test_a_model_refusal_becomes_the_quoted_sentence_recorded_as_a_fix():
+    verdict = verify_reply(Query.parse("甲市2022年进出口总额在全省排第几?"), "根据现有资料，无法回答这个问题。", [PASSAGE])
+    assert not verdict.refused and verdict.verified
+    assert "第5" in verdict.answer and verdict.citations[0].chunk_id == "doc#0"
+    assert verdict.fixes == ["quoted_sentence"] and verdict.model_answer.startswith("根据现有资料")
+    refused = verify_reply(Query.parse("甲市2021年进出口总额是多少?"), "根据现有资料，无法回答这个问题。", [PASSAGE])
+    assert refused.refused and refused.fixes == []
