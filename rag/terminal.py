@@ -5,6 +5,9 @@ from the Pipeline.
 
 from __future__ import annotations
 
+import shutil
+import unicodedata
+
 import click
 
 from .documents import Answer
@@ -16,18 +19,35 @@ CHAT_HELP = "Ask about the articles; a follow-up (那2022年呢? 永州呢?) con
 
 
 def stream_answer(pipeline, question: str, previous: str | None = None) -> Answer:
-    """Print the answer as it streams, then the checked answer when checking changed it; return it."""
+    """Print the checked answer (or the refusal) and return it. On a terminal the model's words are
+    shown dimmed as they stream, as provisional, and replaced by the checked answer once its
+    figures are verified, so a figure that checking withdraws never stays on screen; piped output
+    gets the checked answer only."""
+    live = click.get_text_stream("stdout").isatty()
     answer, streamed = None, []
     for event in pipeline.stream(question, None, previous):
         if event.kind == "token":
             streamed.append(event.data)
-            click.echo(event.data, nl=False)
+            if live:
+                click.echo(click.style(event.data, dim=True), nl=False, color=True)
         elif event.kind == "answer":
             answer = event.data
-    click.echo()
-    if not answer.refused and answer.answer != "".join(streamed).strip():
-        click.echo(f"with citations checked: {answer.answer}")
+    if live and streamed:
+        click.echo(_erase("".join(streamed)), nl=False, color=True)
+    click.echo(answer.answer)
     return answer
+
+
+def _erase(shown: str) -> str:
+    """The terminal codes that take the cursor back to where ``shown`` began and clear from there."""
+    columns = max(shutil.get_terminal_size().columns, 1)
+    rows = sum(max(1, -(-_width(line) // columns)) for line in shown.split("\n"))
+    return "\r" + (f"\x1b[{rows - 1}A" if rows > 1 else "") + "\x1b[J"
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def chat_loop(pipeline, read=input) -> None:

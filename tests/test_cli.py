@@ -76,3 +76,24 @@ def test_installed_command_acceptance(real_retriever, real_settings):
     wrong = subprocess.run([RAG, "search", "x", "--index", str(real_settings.index_dir), "--embedder", f"sentence-transformers:{SEEDS}"],
                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert wrong.returncode == 1 and "rag index --rebuild" in wrong.stderr and wrong.stderr.count("\n") == 1
+
+
+def test_on_a_terminal_the_stream_is_provisional_and_replaced_by_the_checked_answer(monkeypatch, capsys):
+    """A figure the checks withdraw never stays on screen: the dimmed stream is erased first."""
+    import click
+
+    from rag.documents import Answer
+    from rag.pipeline import Event
+    from rag.terminal import stream_answer
+
+    class Streams:
+        def stream(self, question, k, previous):
+            yield Event("token", "8.01亿美元")
+            yield Event("token", "[3]")
+            yield Event("answer", Answer(question, "根据现有资料，无法回答这个问题。", True, False, [], [], {}, "m"))
+
+    monkeypatch.setattr(click, "get_text_stream", lambda name: type("Tty", (), {"isatty": lambda self: True})())
+    answer = stream_answer(Streams(), "益阳2013年实际利用外资多少?")
+    out = capsys.readouterr().out
+    assert answer.refused and out.endswith("\r\x1b[J根据现有资料，无法回答这个问题。\n")
+    assert "\x1b[2m8.01亿美元" in out  # shown dimmed while streaming, then cleared

@@ -34,3 +34,16 @@ def test_a_model_refusal_becomes_the_quoted_sentence_recorded_as_a_fix():
     assert verdict.fixes == ["quoted_sentence"] and verdict.model_answer.startswith("根据现有资料")
     refused = verify_reply(Query.parse("甲市2021年进出口总额是多少?"), "根据现有资料，无法回答这个问题。", [PASSAGE])
     assert refused.refused and refused.fixes == []
+
+
+LIST = Chunk("list#0", "list", 0, 90, "前三季度，丁市对外贸易不断扩大，对东盟贸易额12.5亿元，增长8%；对欧盟9.4亿元，增长3.2%；"
+             "对非洲进出口4.1亿元，增长20%。", title="丁市外贸", date="2021")
+
+
+def test_an_answer_that_took_another_item_of_a_list_is_replaced_by_the_item_asked_about():
+    question = Query.parse("2021年前三季度丁市对欧盟贸易额是多少?")
+    verdict = verify_reply(question, "12.5亿元[1]", [LIST])   # the 东盟 item
+    assert verdict.answer == "原文：「对欧盟9.4亿元，增长3.2%」[1]" and verdict.fixes == ["quoted_matching_clause"]
+    assert verdict.verified and verdict.model_answer == "12.5亿元[1]"
+    right = verify_reply(Query.parse("2021年前三季度丁市对东盟贸易额是多少?"), "12.5亿元[1]", [LIST])
+    assert right.answer == "12.5亿元[1]" and right.fixes == []          # the right item is left alone

@@ -8,7 +8,8 @@ from rag.indexing.build import build_index
 from rag.pipeline import Pipeline
 from rag.answer.retrieval import Retriever
 from rag.ui import render
-from rag.ui.app import Handlers, create_app
+from rag.ui.app import Handlers
+from rag.ui.page import create_app
 from rag.ui.knowledge import add_files, list_articles, remove_article, safe_name
 
 from conftest import SEEDS, FakeEmbedder, FakeGenerator
@@ -52,15 +53,18 @@ def test_a_follow_up_on_the_page_is_answered_as_the_standalone_question_it_shows
     again, _ = list(h.respond("那2022年呢?", parts, 5, fake_index.llm, True))[-1]
     assert "理解为：衡阳2022年进出口总额是多少?" in again[-1]["content"]
     # passages read as title, outlet, date and a relevance; the ids are on hover only
-    assert "% similar" in passages and "《邁向開放高地》系列報道：衡陽" in passages and "《《" not in passages
+    assert "相似度" in passages and "《邁向開放高地》系列報道：衡陽" in passages and "《《" not in passages
     assert "score 0." not in passages.split('title="')[0]
+    # the same turn with the page switched to English
+    history, passages = list(h.respond("那2022年呢?", history[:2], 5, fake_index.llm, True, "English"))[-1]
+    assert "Understood as：衡阳2022年进出口总额是多少?" in history[-1]["content"] and "% similar" in passages
 
 
 def test_a_refusal_looks_different_and_bad_input_is_one_line(fake_index):
     h, gen = handlers(fake_index)
     history, _ = list(h.respond("长沙2023年进出口总额是多少?", [], 5, fake_index.llm, True))[-1]
     assert 'class="rag-refusal"' in history[-1]["content"] and "长沙" in history[-1]["content"]
-    assert "No sources" in history[-1]["content"] and gen.calls == []
+    assert "没有来源" in history[-1]["content"] and gen.calls == []
     history, passages = list(h.respond("   ", [], 5, fake_index.llm, True))[-1]
     assert "the question is empty" in history[-1]["content"] and passages == ""
 
@@ -75,10 +79,21 @@ def test_article_text_is_escaped_everywhere():
         assert "<script>" not in text and "<img" not in text and "&lt;script&gt;" in text
 
 
-def test_the_page_builds_without_serving(fake_index):
+def test_the_page_builds_without_serving_and_its_words_switch_language(fake_index):
+    import gradio as gr
+
+    from rag.ui.labels import LABELS
+    from rag.ui.page import _LABELLED, relabel
+
     h, _ = handlers(fake_index)
     app = create_app(fake_index, h)
     assert app.title.startswith("rag-news")
+    labels = [c.label for c in app.blocks.values() if getattr(c, "label", None)]
+    assert "问题" in labels and "回答" in labels and "知识库" in labels and "Question" not in labels
+    english = dict(zip(_LABELLED, relabel(gr, "en")))
+    assert english["question"]["label"] == "Question" and english["ask"]["value"] == "Ask"
+    assert english["knowledge_tab"]["label"] == "Knowledge base" and english["table"]["headers"][1] == "title"
+    assert set(_LABELLED) <= set(LABELS) | {"table"}
 
 
 # --- knowledge base -------------------------------------------------------------------------------

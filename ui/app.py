@@ -1,7 +1,7 @@
-"""The Gradio page: chat with streamed, cited answers (follow-ups resolved); knowledge base; evaluation.
-
-``create_app`` builds the gr.Blocks; ``launch`` serves it with the /v1 API (api.py); ``serve`` is
-`rag serve`. ``Handlers`` does the page's work, plain Python that tests call with a fake pipeline.
+"""What the Gradio page does, and serving it: ``Handlers`` is the page's work (chat turns with
+follow-ups resolved, knowledge base, evaluation), plain Python that tests call with a fake
+pipeline; page.py lays the page out (``create_app``); ``launch`` serves it with the /v1 API
+(api.py); ``serve`` is `rag serve`.
 One model serves every user, so answers queue one at a time; a waiting user sees their place.
 """
 
@@ -21,10 +21,8 @@ from rag.indexing.store import current_version
 from . import render
 from .api import add_api
 from .knowledge import add_files, list_articles, remove_article
+from .labels import DEFAULT, LANGUAGES
 
-EXAMPLES = ["衡阳2023年进出口总额是多少?", "衡陽2023年全市對外實際投資額是多少?",
-            "What was Yongzhou's total import and export value in the first half of the year?"]
-ARTICLE_COLUMNS = ["doc_id", "title", "date", "outlet", "chunks", "from"]
 # One CPU model: answers run one at a time, others wait in the queue and see their position.
 ANSWER_CONCURRENCY = 1
 
@@ -75,10 +73,12 @@ class Handlers:
                 except RagError:
                     del self._pipelines[model]
 
-    def respond(self, question: str, history: list, k: int, model: str,
-                show_passages: bool) -> Iterator[tuple[list, str]]:
+    def respond(self, question: str, history: list, k: int, model: str, show_passages: bool,
+                language: str | None = None) -> Iterator[tuple[list, str]]:
         """Stream one chat turn: (chat history, retrieved passages html) after each event. The final
-        answer carries its sources under it, so every answer in the history keeps its own."""
+        answer carries its sources under it, so every answer in the history keeps its own. Fixed
+        words are in ``language`` (a choice of labels.LANGUAGES; Chinese when not given)."""
+        lang = LANGUAGES.get(language or "", DEFAULT)
         past = list(history or [])
         turn = sum(1 for m in past if m.get("role") == "user") + 1
         asked = {"role": "user", "content": question}
@@ -91,14 +91,14 @@ class Handlers:
             previous = self.previous_standalone(past)
             for event in self.pipeline(model).stream(question, int(k) if k else None, previous):
                 if event.kind == "retrieved":
-                    passages = render.passages_html(event.data) if show_passages else ""
-                    yield chat(render.streaming_html("")), passages
+                    passages = render.passages_html(event.data, lang) if show_passages else ""
+                    yield chat(render.streaming_html("", lang)), passages
                 elif event.kind == "token":
                     text += event.data
-                    yield chat(render.streaming_html(text)), passages
+                    yield chat(render.streaming_html(text, lang)), passages
                 elif event.kind == "answer":
-                    yield chat(render.standalone_html(event.data) + render.answer_html(event.data, turn)
-                               + render.sources_html(event.data, turn)), passages
+                    yield chat(render.standalone_html(event.data, lang) + render.answer_html(event.data, turn, lang)
+                               + render.sources_html(event.data, turn, lang)), passages
         except RagError as exc:  # an empty or too-long question, a missing index: one line, nothing lost
             yield chat(f'<div class="rag-refusal">⚠ {render.html.escape(str(exc))}</div>'), ""
 
@@ -189,78 +189,6 @@ def _real_pipeline(settings: Settings):
     return Pipeline(settings, progress=False)
 
 
-def create_app(settings: Settings, handlers: Handlers | None = None, models: list[str] | None = None):
-    """The page as a gr.Blocks (not launched), offering ``models`` (default: the installed ones)."""
-    import gradio as gr
-
-    h = handlers or Handlers(settings)
-    models = models or installed_models() or [settings.llm]
-    with gr.Blocks(title="rag-news: questions over Chinese news") as app:
-        gr.Markdown("## Ask the news articles\nEvery figure in an answer is checked against the cited passage.")
-        with gr.Tab("Chat"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Answers", height=420, elem_id="rag-chat", feedback_options=None)
-                    question = gr.Textbox(label="Question", placeholder=EXAMPLES[0], elem_id="rag-question")
-                    with gr.Row():
-                        ask = gr.Button("Ask", variant="primary", elem_id="rag-ask")
-                        clear = gr.Button("Clear chat", elem_id="rag-clear")
-                    gr.Examples(EXAMPLES, inputs=question)
-                with gr.Column(scale=2):
-                    passages = gr.HTML(label="Retrieved passages", elem_id="rag-passages")
-            with gr.Accordion("Settings", open=False):
-                k = gr.Slider(1, 10, value=settings.k, step=1, label="passages to retrieve (top-k)")
-                model = gr.Dropdown(models, value=settings.llm if settings.llm in models else models[0], label="model")
-                show = gr.Checkbox(value=True, label="show the retrieved passages")
-        _knowledge_tab(gr, h)
-        with gr.Tab("Evaluation"):
-            sets = h.question_sets()
-            chosen = gr.Dropdown(sets, value=sets[0] if sets else None, label="question set")
-            own = gr.File(file_types=[".jsonl"], label="or upload one (JSON Lines: id, question, answers, sources, answerable)")
-            limit = gr.Number(value=10, precision=0, minimum=1, label="questions (first N)")
-            run = gr.Button("Run", elem_id="rag-eval-run")
-            report = gr.Markdown(elem_id="rag-eval-report")
-
-        inputs = [question, chat, k, model, show]
-        outputs = [chat, passages]
-        for trigger, api_name in ((ask.click, "ask"), (question.submit, "ask_enter")):
-            trigger(h.respond, inputs, outputs, concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answers",
-                    api_name=api_name).then(lambda: "", None, question)
-        clear.click(lambda: ([], ""), None, outputs, queue=False)
-
-        def evaluate(chosen_set, uploaded, first_n, chosen_model, progress=gr.Progress(track_tqdm=True)):
-            return h.evaluate(chosen_set, uploaded, first_n, chosen_model)
-
-        run.click(evaluate, [chosen, own, limit, model], report, concurrency_limit=ANSWER_CONCURRENCY,
-                  concurrency_id="answers")
-    app.queue(default_concurrency_limit=1)
-    return app
-
-
-def _knowledge_tab(gr, h: Handlers) -> None:
-    """The Knowledge base tab: the article table, uploads and removals (indexed one job at a time)."""
-    with gr.Tab("Knowledge base"):
-        table = gr.Dataframe(value=h.articles, headers=ARTICLE_COLUMNS, interactive=False, elem_id="rag-articles")
-        upload = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".jsonl"],
-                         label="Add articles", elem_id="rag-upload")
-        add = gr.Button("Add to the knowledge base", elem_id="rag-add")
-        with gr.Row():
-            removable = gr.Dropdown(choices=h.uploaded_ids(), label="uploaded article", allow_custom_value=False)
-            remove = gr.Button("Remove", variant="stop")
-        status = gr.Textbox(label="Result", interactive=False, lines=3, elem_id="rag-kb-status")
-
-    def with_choices(result: tuple[str, list[list], list[str]]):
-        message, rows, ids = result
-        return message, rows, gr.Dropdown(choices=ids, value=None)
-
-    def add_files_shown(files, progress=gr.Progress(track_tqdm=True)):  # the indexer's tqdm bar, on the page
-        return with_choices(h.add(files))
-
-    add.click(add_files_shown, upload, [status, table, removable], concurrency_limit=1, concurrency_id="index")
-    remove.click(lambda doc_id: with_choices(h.remove(doc_id)), removable, [status, table, removable],
-                 concurrency_limit=1, concurrency_id="index")
-
-
 def launch(settings: Settings, host: str, port: int, share: bool = False, auth: tuple[str, str] | None = None,
            handlers: Handlers | None = None):
     """Build the page, serve it in the background with the OpenAI-compatible API (api.py) on the
@@ -272,6 +200,8 @@ def launch(settings: Settings, host: str, port: int, share: bool = False, auth: 
 
     h = handlers or Handlers(settings)
     models = installed_models() or [settings.llm]  # looked up once, for the page and the API
+    from .page import create_app
+
     app = create_app(settings, h, models)
     chatter = io.StringIO()
     with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):

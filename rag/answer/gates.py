@@ -9,7 +9,9 @@ Before asking (``before_asking``), the first gate that fails gives the refusal r
   topic words (常住人口 or 社会消费品零售总额 asked where only 进出口总额 is written);
 - period: not every retrieved passage is about other years than the question names.
 After answering (``cited_mismatch``): the passages the answer cites must mention the question's
-places and not all be about other years (永州2023年上半年 answered from the 2022 article).
+places and not all be about other years (永州2023年上半年 answered from the 2022 article); and a
+question about a whole year is not answered by sentences that are all about a part of it
+(``part_for_whole``: 上半年 196.79亿元 for 永州2022年进出口总额).
 Does not call the model.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 from ..config import Settings
 from ..documents import Chunk, Hit, year_of
 from ..query import Query
-from ..text.periods import passage_period
+from ..text.periods import passage_period, question_period
 
 # Best-passage similarity below which a question is off-topic, per embedder id and question script
 # ("han": Chinese, "latin": no Chinese; cross-lingual scores run lower). Calibrated on the
@@ -98,4 +100,21 @@ def cited_mismatch(query: Query, cited: list[Chunk]) -> str | None:
     if query.period.years and all_other_years(query, cited):
         found = sorted(set().union(*passage_years(cited)))
         return f"passages about {', '.join(map(str, found))}, not {', '.join(map(str, sorted(query.period.years)))}"
+    return None
+
+
+def part_for_whole(query: Query, evidence: list[str]) -> str | None:
+    """When the question names a year and no part of it, but every cited evidence sentence is about
+    a part of a year (上半年, 1-9月): what they are about; else None.
+
+    >>> part_for_whole(Query.parse("永州2022年进出口总额是多少?"), ["上半年,全市进出口总额196.79亿元,增幅56.3%。"])
+    'sentences about H1, not the whole year'
+    >>> part_for_whole(Query.parse("永州2022年上半年进出口总额是多少?"), ["上半年,全市进出口总额196.79亿元。"])
+    """
+    want = query.period
+    if not want.years or want.parts or not evidence:
+        return None
+    parts = [question_period(sentence).parts for sentence in evidence]
+    if all(parts):
+        return f"sentences about {', '.join(sorted(set().union(*parts)))}, not the whole year"
     return None

@@ -12,12 +12,14 @@ offered as the answer, quoted and cited ("原文：「…」[1]"), and the Answe
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
 - a figure: a rank (第3) for a rank question, else a number that is not a year or a figure the
   question itself gives.
-The first qualifying sentence in prompt order wins. Does not call the model.
+The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,
+the list item a question asks about when the model's answer cites another one (fix
+``quoted_matching_clause``). Does not call the model.
 """
 
 from __future__ import annotations
 
-from ..documents import Chunk, year_of
+from ..documents import Chunk, Citation, year_of
 from ..query import Query
 from ..text.numbers import numbers
 from ..text.periods import passage_period, period_phrases
@@ -25,8 +27,11 @@ from ..text.script import to_script, to_simplified
 from ..text.sentences import sentences
 
 FIX = "quoted_sentence"
+MATCHING_FIX = "quoted_matching_clause"
 # Words that say how a rank is asked (在全省排第几), not what it is of.
 _RANK_WORDS = frozenset({"全省", "全国", "全市", "省内", "排", "排名", "第几", "居", "位列", "位居", "排第"})
+# Words that bound a period rather than name a figure (2018年以来, 截至8月底).
+_PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "今年", "去年", "月底"})
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
 
@@ -52,8 +57,47 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
 def _metric_terms(query: Query) -> list[str]:
     """The question's topic words that name the figure: no place, period or rank words."""
     period = period_phrases(query.simple)
-    return [t for t in query.topic if t not in query.places and t not in _RANK_WORDS
+    return [t for t in query.topic if t not in query.places and t not in _RANK_WORDS and t not in _PERIOD_WORDS
             and not any(t in phrase for phrase in period)]
+
+
+def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) -> str | None:
+    """When the clauses an answer cites (with the two before each) lack a distinguishing word of the question
+    that one other clause of the passages holds with a figure: that clause, quoted and cited.
+
+    The small model picks the wrong item of a list (对东盟贸易额37.8亿元；对欧盟23.6亿元；… asked
+    about 欧盟; 62 “三类500强” projects asked about the 民营500强 among them). A word counts as
+    distinguishing when it is a topic word or trade partner of the question, appears in at most
+    three clauses of the passages and not in the cited ones; the clause must hold all such words,
+    at least the rarest of them (the others may be in the two clauses before it, which name the
+    list: 对东盟贸易额…；对欧盟23.6亿元), a figure, and the question's period."""
+    if "分别" in query.simple or len(query.period.years) > 1:
+        return None  # a question of several parts: each part is its own item
+    clauses = [(n, chunk, [c.strip() for c in sentences(chunk.text, clauses=True) if c.strip()])
+               for n, chunk in enumerate(passages, start=1)]
+    texts = [to_simplified(c) for _, _, parts in clauses for c in parts]
+    cited = to_simplified(" ".join(_with_before(c.evidence, clauses[c.n - 1][2]) for c in cited))
+    terms = _metric_terms(query) + [p for p in query.places if f"对{p}" in query.simple]
+    counts = {t: sum(t in text for text in texts) for t in terms if t not in cited and len(t) >= 2}
+    missing = sorted((t for t, count in counts.items() if 1 <= count <= 3), key=counts.get)
+    if not missing or not cited:
+        return None
+    for n, chunk, parts in clauses:
+        for at, clause in enumerate(parts):
+            simple = to_simplified(clause)
+            context = to_simplified("".join(parts[max(at - 2, 0):at + 1]))
+            if missing[0] in simple and all(t in context for t in missing) \
+                    and _period_fits(query, context, year_of(chunk.date)) \
+                    and _has_figure(query, simple, context, year_of(chunk.date)):
+                clause = clause.rstrip("；;，,")
+                return f"{_LEAD[query.script]}「{clause if query.script == 'latin' else to_script(clause, query.script)}」[{n}]"
+    return None
+
+
+def _with_before(evidence: str, parts: list[str]) -> str:
+    """The evidence clause with the two clauses before it in its passage (which may name its subject)."""
+    at = next((i for i, part in enumerate(parts) if evidence.strip() in part or part in evidence), None)
+    return evidence if at is None else "".join(parts[max(at - 2, 0):at + 1])
 
 
 def _answers(query: Query, terms: list[str], simple: str, last: str, title: str, pub_year: int | None) -> bool:
@@ -63,13 +107,21 @@ def _answers(query: Query, terms: list[str], simple: str, last: str, title: str,
         return False
     if not all(place in simple or place in title for place in query.places):
         return False
+    return _period_fits(query, simple, pub_year) and _has_figure(query, last, simple, pub_year)
+
+
+def _period_fits(query: Query, simple: str, pub_year: int | None) -> bool:
+    """The text is about the question's years and part of a year (a part is no answer for a whole year)."""
     have = passage_period(simple, pub_year)
     want = query.period
     if want.years and not want.years & have.years:
         return False
-    if (want.parts and not want.parts & have.parts) or (want.years and not want.parts and have.parts):
-        return False
+    return not ((want.parts and not want.parts & have.parts) or (want.years and not want.parts and have.parts))
+
+
+def _has_figure(query: Query, last: str, context: str, pub_year: int | None) -> bool:
+    """``last`` states a rank (for a rank question) or a number that is not a year or a given figure."""
     if query.asks_rank:
         return any(rank in last for rank in _RANK) or any(f"第{d}" in last for d in "0123456789")
-    given = {value for value, _ in query.given} | {str(y) for y in have.years}
+    given = {value for value, _ in query.given} | {str(y) for y in passage_period(context, pub_year).years}
     return any(value not in given for value, _ in numbers(last))

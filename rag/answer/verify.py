@@ -18,9 +18,9 @@ from ..query import Query
 from ..text.script import to_script
 from .citations import cite_and_verify
 from .fixes import as_rank, english_reading_added, rank_from_evidence
-from .gates import cited_mismatch
+from .gates import cited_mismatch, part_for_whole
 from .prompting import is_refusal, refusal_sentence
-from .quoting import FIX as QUOTED, quoted_answer
+from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,16 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
-    mismatch = cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
+    mismatch = (cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
+                or part_for_whole(query, [c.evidence for c in checked.citations]))
     if mismatch:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))
+    other = matching_clause(query, checked.citations, passages)
+    if other is not None:  # the answer took another item of a list: the item asked about, quoted
+        quoted = cite_and_verify(other, query, passages)
+        if not quoted.unbacked and quoted.citations:
+            return Verdict(other, False, True, quoted.citations, own, None, [], fixes + [MATCHING_FIX])
     return Verdict(text, False, not checked.unbacked, checked.citations, own, None, checked.unbacked, fixes)
 
 
