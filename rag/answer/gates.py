@@ -11,7 +11,9 @@ Before asking (``before_asking``), the first gate that fails gives the refusal r
 After answering (``cited_mismatch``): the passages the answer cites must mention the question's
 places and not all be about other years (永州2023年上半年 answered from the 2022 article); and a
 question about a whole year is not answered by sentences that are all about a part of it
-(``part_for_whole``: 上半年 196.79亿元 for 永州2022年进出口总额).
+(``part_for_whole``: 上半年 196.79亿元 for 永州2022年进出口总额), nor by sentences that all name
+other years than the question's (``other_year_evidence``: a 2020 score for 2021, although the
+article is of 2021).
 Does not call the model.
 """
 
@@ -118,3 +120,19 @@ def part_for_whole(query: Query, evidence: list[str]) -> str | None:
     if all(parts):
         return f"sentences about {', '.join(sorted(set().union(*parts)))}, not the whole year"
     return None
+
+
+def other_year_evidence(query: Query, evidence: list[str]) -> str | None:
+    """When every cited evidence sentence names years (written out, 2020年) and none is a year the
+    question asks about: the years they name; else None.
+
+    >>> other_year_evidence(Query.parse("2021年衡阳综合得分是多少?"), ["2020年中国外贸百强城市榜单出炉,衡阳综合得分69.87分"])
+    'sentences about 2020, not 2021'
+    >>> other_year_evidence(Query.parse("2021年衡阳综合得分是多少?"), ["今年衡阳综合得分70分"])
+    """
+    want = query.period.years
+    named = [question_period(sentence).years for sentence in evidence]
+    if not want or not evidence or not all(named) or any(years & want for years in named):
+        return None
+    found = sorted(set().union(*named))
+    return f"sentences about {', '.join(map(str, found))}, not {', '.join(map(str, sorted(want)))}"

@@ -1,5 +1,7 @@
 """Hybrid retrieval: dense (FAISS inner product) + BM25 keywords, fused by reciprocal rank,
-then nudged towards passages about the period the question names.
+then nudged towards passages about the period the question names. With a Milvus store both
+searches run in Milvus (its HNSW and its BM25 over the jieba-analysed text) and are fused here
+the same way, so the period preference, gates and context stay the same.
 
 The question (query.py) is normalised like the passages (Simplified, NFKC), so either script
 finds either. Fused score of a chunk = sum over retrievers of weight / (rrf_k + rank), plus
@@ -16,6 +18,7 @@ import numpy as np
 
 from ..config import Settings
 from ..documents import Hit
+from ..errors import IndexMismatchError
 from ..indexing.embedders import Embedder, get_embedder
 from ..indexing.store import Index, load_index
 from ..indexing.vectorindex import tune_for_search
@@ -35,11 +38,13 @@ class Retriever:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Retriever":
         """Load the index in ``settings.index_dir`` and check it matches the embedder."""
-        embedder = embedder or get_embedder(settings.embedder)
-        return cls(load_index(settings.index_dir, embedder.id), embedder, settings)
+        embedder = embedder or get_embedder(settings.embedder, settings)
+        return cls(load_index(settings.index_dir, embedder.id, settings.milvus_token), embedder, settings)
 
     def __post_init__(self) -> None:
-        self._bm25 = BM25([s.tokens for s in self.index.chunks])
+        # A Milvus store ranks keywords itself (BM25 over its jieba analyzer); FAISS needs ours.
+        self._milvus_keywords = getattr(self.index.vectors, "keyword_search", None)
+        self._bm25 = None if self._milvus_keywords else BM25([s.tokens for s in self.index.chunks])
         tune_for_search(self.index.vectors, self.settings)
 
     def _diverse(self, ranked: list[int], k: int) -> list[int]:
@@ -70,10 +75,18 @@ class Retriever:
             return []
         depth = min(n, max(s.candidates, k))
 
-        dense_scores, dense_rows = self.index.vectors.search(self.embedder.embed_query(query.simple)[None, :], depth)
+        vector = self.embedder.embed_query(query.simple)
+        if vector.shape[0] != self.index.vectors.d:  # a served model swapped for another under the same name
+            raise IndexMismatchError(f"the embedder {self.embedder.id} gives {vector.shape[0]}-dimensional vectors; "
+                                     f"the index holds {self.index.vectors.d}-dimensional ones: rebuild it with rag index")
+        dense_scores, dense_rows = self.index.vectors.search(vector[None, :], depth)
         dense = {int(r): float(v) for r, v in zip(dense_rows[0], dense_scores[0]) if r >= 0}
-        keyword_all = self._bm25.scores(query.tokens)
-        keyword = {int(r): float(keyword_all[r]) for r in _top_rows(keyword_all, depth)}
+        if self._milvus_keywords is not None:
+            rows = self._milvus_keywords(query.simple, depth)
+            keyword = {row: float(depth - rank) for rank, row in enumerate(rows)}  # only the order is fused
+        else:
+            keyword_all = self._bm25.scores(query.tokens)
+            keyword = {int(r): float(keyword_all[r]) for r in _top_rows(keyword_all, depth)}
 
         fused: dict[int, float] = {}
         for weight, ranked in ((s.dense_weight, dense), (s.keyword_weight, keyword)):

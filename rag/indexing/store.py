@@ -8,6 +8,8 @@ Layout of an index folder::
         manifest.json       format version, embedder id and dimension, chunking, normaliser,
                             per-document hashes, counts
         vectors.faiss       inner-product FAISS index, exact or HNSW (vectorindex.py); row i is chunk i
+                            (a Milvus store keeps the vectors in a collection the manifest names
+                            instead: milvus_store.py; milvus.db is its Lite file, when local)
         chunks.jsonl        one chunk per line, with its keyword tokens and period
         documents.jsonl     one cleaned document per line (text and metadata)
 
@@ -57,7 +59,7 @@ class Index:
     manifest: dict
     documents: dict[str, Document]
     chunks: list[StoredChunk]
-    vectors: "object"                # faiss.Index; row i is chunks[i]
+    vectors: "object"                # faiss.Index or milvus_store.MilvusVectors; row i is chunks[i]
 
     def vectors_of(self, rows: list[int]) -> np.ndarray:
         """The stored vectors of the given rows, (len(rows), dim) float32."""
@@ -94,7 +96,7 @@ def read_manifest(index_dir: Path) -> tuple[Path, dict]:
         raise IndexCorruptError(f"cannot read the manifest of {index_dir}/ ({exc}); rebuild with: {rebuild_hint(index_dir)}") from None
 
 
-def load_index(index_dir: Path, embedder_id: str | None = None) -> Index:
+def load_index(index_dir: Path, embedder_id: str | None = None, milvus_token: str | None = None) -> Index:
     """Load the live index; check its format and, if given, that it was built with ``embedder_id``.
 
     A build that commits while this reads removes the version being read; the new live version is
@@ -104,16 +106,14 @@ def load_index(index_dir: Path, embedder_id: str | None = None) -> Index:
     for attempt in range(3):
         reading = current_version(index_dir)
         try:
-            return _load_version(index_dir, embedder_id)
+            return _load_version(index_dir, embedder_id, milvus_token)
         except IndexCorruptError:
             if attempt == 2 or current_version(index_dir) == reading:
                 raise
     raise AssertionError("unreachable")
 
 
-def _load_version(index_dir: Path, embedder_id: str | None) -> Index:
-    import faiss
-
+def _load_version(index_dir: Path, embedder_id: str | None, milvus_token: str | None = None) -> Index:
     version, manifest = read_manifest(index_dir)
     check_manifest(manifest, index_dir, embedder_id)
     try:
@@ -121,7 +121,7 @@ def _load_version(index_dir: Path, embedder_id: str | None) -> Index:
         chunks = [StoredChunk(Chunk(**row["chunk"]), row["tokens"],
                               Period(frozenset(row["years"]), frozenset(row["parts"])))
                   for row in _read_jsonl(version / "chunks.jsonl")]
-        vectors = faiss.read_index(str(version / "vectors.faiss"))
+        vectors = _open_vectors(index_dir, version, manifest, milvus_token)
     except (OSError, RuntimeError, KeyError, TypeError, ValueError) as exc:
         raise IndexCorruptError(f"{index_dir}/ is damaged ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
                                 f"rebuild with: {rebuild_hint(index_dir)}") from None
@@ -130,6 +130,18 @@ def _load_version(index_dir: Path, embedder_id: str | None) -> Index:
         raise IndexCorruptError(f"{index_dir}/ is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks, "
                                 f"manifest says {manifest.get('n_chunks')}); rebuild with: {rebuild_hint(index_dir)}")
     return Index(version, manifest, documents, chunks, vectors)
+
+
+def _open_vectors(index_dir: Path, version: Path, manifest: dict, milvus_token: str | None):
+    """The searchable vectors of a version: its FAISS file, or the Milvus collection its manifest names."""
+    if manifest.get("store", {}).get("kind") == "milvus":
+        from .milvus_store import MilvusVectors, where_from_manifest
+
+        where, collection = where_from_manifest(index_dir, manifest, milvus_token)
+        return MilvusVectors(where, collection, manifest["embedder"]["dim"], manifest.get("n_chunks", 0))
+    import faiss
+
+    return faiss.read_index(str(version / "vectors.faiss"))
 
 
 def check_manifest(manifest: dict, index_dir: Path, embedder_id: str | None) -> None:
@@ -150,17 +162,27 @@ def check_manifest(manifest: dict, index_dir: Path, embedder_id: str | None) -> 
 
 
 def write_index(index_dir: Path, manifest: dict, documents: list[Document], chunks: list[StoredChunk],
-                vectors: "object") -> Path:
+                vectors: "object", milvus: "object | None" = None) -> Path:
     """Write a new version folder and make it live; old versions are removed afterwards.
-    ``vectors`` is the FAISS index to store (vectorindex.build_vector_index)."""
-    import faiss
-
+    ``vectors`` is the FAISS index to store (vectorindex.build_vector_index), or, with ``milvus``
+    (a milvus_store.Where), the (n, dim) array written to a new collection before the commit point
+    and published (the alias moved to it) after it."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     version = index_dir / f"v-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     tmp = index_dir / f".tmp-{version.name}"
     tmp.mkdir()
-    faiss.write_index(vectors, str(tmp / "vectors.faiss"))
+    collection = None
+    if milvus is not None:
+        from .milvus_store import collection_name, write_collection
+
+        collection = collection_name(milvus, version.name)
+        write_collection(milvus, collection, vectors, chunks, documents)
+        manifest = {**manifest, "store": milvus.to_manifest(collection)}
+    else:
+        import faiss
+
+        faiss.write_index(vectors, str(tmp / "vectors.faiss"))
     _write_jsonl(tmp / "documents.jsonl", (d.to_dict() for d in documents))
     _write_jsonl(tmp / "chunks.jsonl", ({"chunk": s.chunk.to_dict(), "tokens": s.tokens,
                                          "years": sorted(s.period.years), "parts": sorted(s.period.parts)}
@@ -176,6 +198,10 @@ def write_index(index_dir: Path, manifest: dict, documents: list[Document], chun
     os.replace(pointer_tmp, index_dir / CURRENT)  # the commit point
     _fsync_dir(index_dir)
     remove_stale_versions(index_dir)
+    if milvus is not None:
+        from .milvus_store import publish
+
+        publish(milvus, collection)
     return version
 
 

@@ -55,11 +55,14 @@ def ef_search(n_vectors: int, settings: Settings) -> int:
 
 
 def tune_for_search(index, settings: Settings) -> None:
-    """Set the search depth of an HNSW index (FAISS does not store it in the file)."""
+    """Set the search depth of an HNSW index (FAISS does not store it in the file; a Milvus
+    collection, milvus_store.py, takes it with each search)."""
     import faiss
 
     if isinstance(index, faiss.IndexHNSW):
         index.hnsw.efSearch = ef_search(index.ntotal, settings)
+    elif hasattr(index, "ef"):
+        index.ef = ef_search(index.ntotal, settings)
 
 
 def kind_of(index) -> str:
