@@ -4,8 +4,9 @@
 
 A disk step is every call that changes the index folder: mkdir, the FAISS file, each JSON Lines
 file (plus a step half-way through it, so a kill can leave a torn file), each small text file,
-each fsync, rename and replace, and each removal of an old version. N = 0 kills nothing and
-prints "disk steps: <count>" at exit, so the test learns how many kill points a build has. The
+each fsync, rename and replace, and each removal of an old version; with --store milvus also
+every call that changes Milvus (collection created, rows inserted, flushed, alias moved, dropped). N = 0 kills nothing and
+prints "disk steps: <count>" and each step's kind at exit, so the test learns the kill points. The
 embedder is the tests' fake one ("--embedder fake"): kill points are about writing, not embedding.
 """
 
@@ -25,11 +26,13 @@ from rag.indexing import embedders, store  # noqa: E402
 
 KILL_AT = -1  # set from the command line
 steps = 0
+labels: list[str] = []
 
 
 def step(what: str) -> None:
     global steps
     steps += 1
+    labels.append(what.split(" ")[0] if not what.startswith("Milvus") else " ".join(what.split(" ")[:2]))
     if steps == KILL_AT:
         sys.stderr.write(f"killing at disk step {steps}: {what}\n")
         sys.stderr.flush()
@@ -67,6 +70,12 @@ def patch() -> None:
     shutil.rmtree = before("remove", shutil.rmtree)
     pathlib.Path.mkdir = before("mkdir", pathlib.Path.mkdir)
     pathlib.Path.write_text = before("write", pathlib.Path.write_text)
+    try:  # the Milvus store's writes (rag index --store milvus): each call that changes Milvus
+        from pymilvus import MilvusClient
+    except ImportError:
+        return
+    for name in ("create_collection", "insert", "flush", "drop_collection", "create_alias", "alter_alias"):
+        setattr(MilvusClient, name, before(f"Milvus {name}", getattr(MilvusClient, name)))
 
 
 if __name__ == "__main__":
@@ -81,3 +90,4 @@ if __name__ == "__main__":
     finally:
         if KILL_AT == 0:
             sys.stderr.write(f"disk steps: {steps}\n")
+            sys.stderr.write("".join(f"step {i}: {label}\n" for i, label in enumerate(labels, start=1)))

@@ -28,7 +28,7 @@ from ..text.script import NORMALISER_ID
 from ..text.words import tokenize
 from .chunking import SEPARATORS, chunk_document
 from .embedders import Embedder, get_embedder
-from .journal import Journal, key
+from .journal import Journal, clear_journals, key
 from .store import FORMAT_VERSION, Index, StoredChunk, load_index, rebuild_hint, remove_stale_versions, write_index, write_lock
 from .vectorindex import build_vector_index, index_kind, kind_of
 
@@ -96,6 +96,7 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
             and (milvus is None or old.manifest["store"]["uri"] == milvus.to_manifest("")["uri"])
         if old is not None and not to_embed and not removed and same_kind and same_store:
             remove_stale_versions(index_dir)  # what a build killed after its commit point left behind
+            clear_journals(index_dir)
             if milvus is not None:  # ... and the alias move and collection drops, for Milvus
                 from .milvus_store import publish
 
@@ -134,13 +135,15 @@ def _milvus(old: Index | None, settings: Settings, index_dir: Path):
     kind = settings.store or (old.manifest.get("store", {}).get("kind", "faiss") if old else "faiss")
     if kind != "milvus":
         return None
-    from .milvus_store import LITE_FILE, Where
+    from .milvus_store import LITE_FILE, Where, client
 
+    recorded = old.manifest.get("store", {}) if old is not None else {}
     uri = settings.milvus_uri
-    if uri is None and old is not None and settings.store is None:  # as recorded: a server, or the Lite file
-        recorded = old.manifest.get("store", {}).get("uri")
-        uri = None if recorded in (None, LITE_FILE) else recorded
-    return Where.for_index(index_dir, uri, settings.milvus_token)
+    if uri is None and recorded.get("kind") == "milvus":  # as recorded: a server, or the Lite file
+        uri = None if recorded.get("uri") in (None, LITE_FILE) else recorded["uri"]
+    where = Where.for_index(index_dir, uri, settings.milvus_token, recorded.get("alias"))
+    client(where)  # connect now: a server that is down fails the build before anything is embedded
+    return where
 
 
 def _load_previous(index_dir: Path, embedder: Embedder, settings: Settings, report: BuildReport,
@@ -221,7 +224,7 @@ def _embed(embedder: Embedder, stored: list[StoredChunk], batch_size: int, progr
     resumed = len(texts) - len(todo)
     with tqdm(total=len(texts), initial=resumed, desc="embedding", unit="chunk", disable=not progress,
               file=sys.stderr, dynamic_ncols=True) as bar:
-        if resumed:
+        if resumed and progress:
             bar.write(f"resuming: {resumed} chunks embedded by a run that was stopped are kept", file=sys.stderr)
         for start in range(0, len(todo), batch_size):
             rows = todo[start:start + batch_size]

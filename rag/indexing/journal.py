@@ -57,5 +57,14 @@ class Journal:
             pass  # another embedder's journal is still there
 
 
+def clear_journals(index_dir: Path) -> None:
+    """Remove every journal of the index folder (an index that is up to date needs none)."""
+    import shutil
+
+    folder = Path(index_dir) / FOLDER
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def key(text: str) -> bytes:
     return hashlib.sha1(text.encode("utf-8")).digest()

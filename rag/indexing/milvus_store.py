@@ -43,16 +43,16 @@ class Where:
     prefix: str = "rag"
 
     @classmethod
-    def for_index(cls, index_dir: Path, uri: str | None, token: str | None) -> "Where":
-        """Milvus Lite in the index folder unless ``uri`` names a server; a prefix from the folder's name."""
+    def for_index(cls, index_dir: Path, uri: str | None, token: str | None, prefix: str | None = None) -> "Where":
+        """Milvus Lite in the index folder unless ``uri`` names a server; the prefix the index
+        recorded, else one from the folder's name."""
         index_dir = Path(index_dir)
-        prefix = "rag_" + re.sub(r"[^A-Za-z0-9_]", "_", index_dir.resolve().name)[:40]
+        prefix = prefix or "rag_" + re.sub(r"[^A-Za-z0-9_]", "_", index_dir.resolve().name)[:40]
         return cls(uri or str(index_dir.resolve() / LITE_FILE), token or "", prefix)
 
     def to_manifest(self, collection: str) -> dict:
         """What the manifest records (never the token)."""
-        lite = not self.uri.startswith(("http://", "https://", "tcp://", "grpc://"))
-        return {"kind": "milvus", "uri": LITE_FILE if lite else self.uri, "collection": collection,
+        return {"kind": "milvus", "uri": self.uri if _is_server(self.uri) else LITE_FILE, "collection": collection,
                 "alias": self.prefix}
 
 
@@ -78,10 +78,34 @@ def client(where: Where):
             raise MilvusError("the Milvus store needs pymilvus (and milvus-lite for a local file): "
                               "pip install pymilvus milvus-lite") from None
         try:
-            _clients[key] = MilvusClient(uri=where.uri, token=where.token, timeout=30)
+            _clients[key] = MilvusClient(uri=where.uri, token=where.token, timeout=10)
         except Exception as exc:  # pymilvus raises MilvusException and plain connection errors alike
+            if not _is_server(where.uri):  # Milvus Lite holds its file for one process (a flock)
+                raise MilvusError(f"cannot open the Milvus Lite file {where.uri}: another process may have it open "
+                                  "(a running rag serve?); stop it, or serve the file with `milvus-lite server` "
+                                  "and index with --milvus-uri") from None
             raise MilvusError(f"cannot connect to Milvus at {where.uri}: {_first_line(exc)}") from None
     return _clients[key]
+
+
+def release_all() -> None:
+    """Close every client and stop this process's Milvus Lite servers, freeing their files for
+    other processes (a test that reads an index another process then writes)."""
+    for c in _clients.values():
+        try:
+            c.close()
+        except Exception:
+            pass
+    _clients.clear()
+    try:
+        from milvus_lite.server_manager import server_manager_instance
+    except ImportError:
+        return
+    server_manager_instance.release_all()
+
+
+def _is_server(uri: str) -> bool:
+    return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
 
 
 def write_collection(where: Where, name: str, vectors: np.ndarray, stored: list, documents: list[Document]) -> None:
