@@ -91,16 +91,8 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
             else:
                 report.unchanged += 1
         milvus = _milvus(old, settings, index_dir)
-        same_kind = old is not None and old.manifest.get("vector_index", "flat") == index_kind(len(old.chunks), settings)
-        same_store = old is not None and old.manifest.get("store", {}).get("kind", "faiss") == ("milvus" if milvus else "faiss") \
-            and (milvus is None or old.manifest["store"]["uri"] == milvus.to_manifest("")["uri"])
-        if old is not None and not to_embed and not removed and same_kind and same_store:
-            remove_stale_versions(index_dir)  # what a build killed after its commit point left behind
-            clear_journals(index_dir)
-            if milvus is not None:  # ... and the alias move and collection drops, for Milvus
-                from .milvus_store import publish
-
-                publish(milvus, old.manifest["store"]["collection"])
+        if old is not None and not to_embed and not removed and _same_layout(old, settings, milvus):
+            _tidy(index_dir, old, milvus)
             report.total_documents = len(old.documents)
             report.total_chunks = len(old.chunks)
             report.seconds = time.perf_counter() - started
@@ -127,6 +119,26 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
     report.wrote = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _same_layout(old: Index, settings: Settings, milvus) -> bool:
+    """The existing index has the vector index kind and the store (and Milvus) these settings ask for."""
+    same_kind = old.manifest.get("vector_index", "flat") == index_kind(len(old.chunks), settings)
+    store = old.manifest.get("store", {})
+    if milvus is None:
+        return same_kind and store.get("kind", "faiss") == "faiss"
+    return same_kind and store.get("kind") == "milvus" and store.get("uri") == milvus.to_manifest("")["uri"]
+
+
+def _tidy(index_dir: Path, old: Index, milvus) -> None:
+    """What a build killed after its commit point left behind: old version folders, journals, and
+    for Milvus the alias move and the drop of other collections."""
+    remove_stale_versions(index_dir)
+    clear_journals(index_dir)
+    if milvus is not None:
+        from .milvus_store import publish
+
+        publish(milvus, old.manifest["store"]["collection"])
 
 
 def _milvus(old: Index | None, settings: Settings, index_dir: Path):
