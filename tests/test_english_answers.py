@@ -47,3 +47,9 @@ def test_a_wrong_conversion_is_caught_like_a_wrong_figure():
     assert not wrong.verified and wrong.unverified == ["4461000000元"]
     made_up = verify_reply(ENGLISH, "It was 4.461 billion yuan [1].", [PASSAGE])
     assert made_up.refused
+
+
+def test_a_rank_gets_its_english_ordinal():
+    passage = Chunk("r#0", "r", 0, 30, "2023年甲市进出口总额位列全省第3。", title="甲市", date="2024")
+    verdict = verify_reply(Query.parse("Which place did it take in the province in 2023?"), "第3[1]", [passage])
+    assert verdict.answer == "第3 (3rd)[1]" and verdict.verified

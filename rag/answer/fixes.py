@@ -6,7 +6,8 @@ returns the reply unchanged when it does not apply, so the pipeline records a fi
 text changed, and `rag eval` reports the model's own accuracy beside the patched one.
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
 answering 第几 gets the rank its cited sentence states), ``english_reading`` (an English
-question's answer gives each Chinese amount's English reading: 446.1亿元 (44.61 billion yuan)). Citation repairs are recorded by
+question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
+yuan), 第71位 (71st)). Citation repairs are recorded by
 citations.py under their own names. Does not call the model.
 """
 
@@ -67,15 +68,33 @@ def english_reading_added(answer: str, query: Query) -> str:
     '446.1亿元 (44.61 billion yuan)[1]'
     >>> english_reading_added("446.1亿元 (44.61 billion yuan)[1]", Query.parse("What was it?"))
     '446.1亿元 (44.61 billion yuan)[1]'
+    >>> english_reading_added("位列第71位[1]", Query.parse("Which place did it take?"))
+    '位列第71位 (71st)[1]'
     """
     text = normalised(answer)
     if query.script != "latin" or len(text) != len(answer):
         return answer
+    readings = [(m.end(), english_reading((value_of(m), (m.group(3) or "").strip()))) for m in NUMBER.finditer(text)]
+    readings += [(m.end(), _ordinal(m.group(1))) for m in _RANK_WRITTEN.finditer(text)]
     out, at = [], 0
-    for m in NUMBER.finditer(text):
-        reading = english_reading((value_of(m), (m.group(3) or "").strip()))
-        if reading is None or text[m.end():].lstrip().startswith("("):
+    for end, reading in sorted((e, r) for e, r in readings if r):
+        if text[end:].lstrip().startswith("(") or end < at:
             continue
-        out += [answer[at:m.end()], f" ({reading})"]
-        at = m.end()
+        out += [answer[at:end], f" ({reading})"]
+        at = end
     return "".join(out) + answer[at:]
+
+
+_RANK_WRITTEN = re.compile(r"第([一二三四五六七八九十]|\d{1,4})[位名]?")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _ordinal(rank: str) -> str:
+    """The English ordinal of a rank written 第3 or 第三.
+
+    >>> _ordinal("3"), _ordinal("十"), _ordinal("71"), _ordinal("12")
+    ('3rd', '10th', '71st', '12th')
+    """
+    n = _CHINESE_DIGITS.get(rank) or int(rank)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
