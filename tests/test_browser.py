@@ -152,8 +152,10 @@ def test_a_three_turn_conversation_shows_the_question_each_follow_up_was_taken_a
     assert "无法回答" in answers[1] and "没有来源" in sources[1]  # the articles give no 2022 total for Hengyang
     answers, sources, taken = turn("永州呢?", 3)
     assert taken[-1] == "理解为：永州2022年进出口总额是多少?"
-    # the Yongzhou article gives 上半年 only: no full-year figure is shown (neither 196.79 nor another)
-    assert "无法回答" in answers[2] and "196.79" not in answers[2]
+    # the Yongzhou article gives 上半年 only: no figure is shown as the full-year answer (the reason
+    # under the refusal may quote what the model said and why it was withdrawn)
+    shown, *reason = answers[2].splitlines()
+    assert "无法回答" in shown and not any(ch.isdigit() for ch in shown)
     assert not covered_by_a_toolbar(browser)
     browser.save_screenshot(str(SCREENSHOTS / "conversation.png"))
 

@@ -21,7 +21,6 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (Chinese, English)
     "question": ("问题", "Question"),
     "ask": ("提问", "Ask"),
     "clear": ("清空对话", "Clear chat"),
-    "examples": ("示例", "Examples"),
     "settings": ("设置", "Settings"),
     "top_k": ("检索段落数 (top-k)", "passages to retrieve (top-k)"),
     "model": ("模型", "model"),

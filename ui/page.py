@@ -42,7 +42,7 @@ def create_app(settings: Settings, handlers: Handlers | None = None, models: lis
                     with gr.Row():
                         w["ask"] = ask = gr.Button(t("ask"), variant="primary", elem_id="rag-ask")
                         w["clear"] = clear = gr.Button(t("clear"), elem_id="rag-clear")
-                    gr.Examples(EXAMPLES, inputs=question)
+                    gr.Examples(EXAMPLES, inputs=question, label="示例 / Examples")  # not re-labelled: both
                 with gr.Column(scale=2):
                     passages = gr.HTML(elem_id="rag-passages")
             with gr.Accordion(t("settings"), open=False) as w["settings"]:

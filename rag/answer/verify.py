@@ -1,11 +1,13 @@
 """The model's reply -> what the user is shown: the checked answer with its citations, or the refusal.
 
 In order: the reply in the question's script; the model's own refusal recognised; the rank fix
-(fixes.py); citations checked and repaired (citations.py); the rank stated by the cited sentence;
-then the answer is refused when every figure it claims is in no passage, or when the passages it
-cites contradict the question's place or years (gates.cited_mismatch). Before any of these
-refusals is shown, a passage sentence that plainly answers the question is quoted instead
-(quoting.py). Every rule that changed the reply is listed in ``fixes``. Does not call the model.
+and, for an English question, the English readings (fixes.py); citations checked and repaired
+(citations.py); the rank stated by the cited sentence; then the answer is refused when every
+figure it claims is in no passage, or when what it cites contradicts the question's place or
+years, or gives a part of a year for a whole one (gates.py). Before any of these refusals is
+shown, a passage sentence that plainly answers the question is quoted instead; an answer that
+took another item of a list is replaced by the item asked about, quoted (quoting.py). Every rule
+that changed the reply is listed in ``fixes``. Does not call the model.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     if other is not None:  # the answer took another item of a list: the item asked about, quoted
         quoted = cite_and_verify(other, query, passages)
         if not quoted.unbacked and quoted.citations:
-            return Verdict(other, False, True, quoted.citations, own, None, [], fixes + [MATCHING_FIX])
+            return Verdict(other, False, True, quoted.citations, own, None, [], [MATCHING_FIX])
     return Verdict(text, False, not checked.unbacked, checked.citations, own, None, checked.unbacked, fixes)
 
 
