@@ -158,14 +158,18 @@ def test_rag_index_through_llama_cpp_servers_embeddings(tmp_path):
     server = _start([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--embedding", "true",
                      "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"],
                     f"http://127.0.0.1:{port}/v1/models", "llama_cpp.server")
+    docs = tmp_path / "docs"  # two short articles: a 0.5B model embeds every token, slowly
+    docs.mkdir()
+    (docs / "衡阳.txt").write_text("衡阳外贸\n2024-01-05\n2023年衡阳市进出口总额446.1亿元。", encoding="utf-8")
+    (docs / "株洲.txt").write_text("株洲外贸\n2024-01-06\n2023年株洲市进出口总额512.3亿元。", encoding="utf-8")
     try:
         spec = f"openai:qwen2.5-coder-0.5b@http://127.0.0.1:{port}/v1"
         settings = Settings.load({"index_dir": tmp_path / "index", "embedder": spec}, environ={})
-        assert build_index([SEEDS], settings, progress=False).embedded_chunks == 55
+        assert build_index([docs], settings, progress=False).embedded_chunks == 2
         manifest = json.loads(next((tmp_path / "index").glob("v-*/manifest.json")).read_text())
         assert manifest["embedder"]["id"] == "openai:qwen2.5-coder-0.5b" and manifest["embedder"]["dim"] == 896
-        hits = Retriever.open(settings).search(Query.parse("衡阳2023年进出口总额是多少?"), 5)
-        assert len(hits) == 5  # a coder model's embeddings rank poorly; the path is what is tested
+        hits = Retriever.open(settings).search(Query.parse("衡阳2023年进出口总额是多少?"), 2)
+        assert {h.chunk.doc_id for h in hits} == {"衡阳", "株洲"}  # a coder model ranks poorly: the path is tested
     finally:
         server.terminate()
         server.wait(30)

@@ -9,6 +9,7 @@ Passages are sent in batches of ``BATCH`` with up to ``IN_FLIGHT`` requests at o
 one-line EmbedderError. The id recorded in an index is ``openai:<model>`` (the same model behind
 another URL gives the same vectors; another model is a mismatch the index refuses). Texts are
 sent as they are: a server whose model wants e5's "query: "/"passage: " prefixes must add them.
+Per-token vectors (llama.cpp's server on a model with no pooling type) are averaged.
 Does not start a server.
 """
 
@@ -71,7 +72,7 @@ class OpenAIEmbedder:
         reply = self._post(body, headers)
         try:
             rows = sorted(reply["data"], key=lambda row: row["index"])
-            vectors = np.asarray([row["embedding"] for row in rows], dtype=np.float32)
+            vectors = np.asarray([_pooled(row["embedding"]) for row in rows], dtype=np.float32)
         except (KeyError, TypeError, ValueError):
             raise EmbedderError(f"{self.base_url}/embeddings answered without embeddings: {str(reply)[:200]}") from None
         if vectors.ndim != 2 or len(vectors) != len(texts):
@@ -106,6 +107,13 @@ class OpenAIEmbedder:
                 raise EmbedderError(f"{url} answered with something that is not JSON") from None
             time.sleep(0.5 * 2 ** attempt)
         raise AssertionError("unreachable")
+
+
+def _pooled(embedding) -> np.ndarray:
+    """One vector per text: a server that returns one per token (llama.cpp's, for a model without a
+    pooling type, such as a chat model's GGUF) gets them averaged."""
+    vector = np.asarray(embedding, dtype=np.float32)
+    return vector.mean(axis=0) if vector.ndim == 2 else vector
 
 
 def _error_text(exc: urllib.error.HTTPError) -> str:
