@@ -54,9 +54,9 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
+    cited_evidence = [c.evidence for c in checked.citations]
     mismatch = (cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
-                or part_for_whole(query, [c.evidence for c in checked.citations])
-                or other_year_evidence(query, [c.evidence for c in checked.citations]))
+                or part_for_whole(query, cited_evidence) or other_year_evidence(query, cited_evidence))
     if mismatch:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))

