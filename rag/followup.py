@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+import jieba.posseg
+
 from .errors import InputError
 from .followup_english import resolve_english
 from .query import Query
@@ -44,7 +46,7 @@ _PARTNER = re.compile(r"对(?P<partner>[\u4e00-\u9fff]{2,6}?)(?=进出口|贸易
 # A place as the scope of a rank or share (在湖南省排第几, 居全省): not the place the question is about.
 _SCOPE = r"(在|居|位列|位居|占)(全)?{}(省|市)?(内|中)?(排|第|居|位|的)?"
 # What may follow a context's last place or period and still belong to it: 南岳机场, 2018年以来.
-_CONTEXT_TAIL = re.compile(r"^[）)]?(以来|至今|以后|底|机场|公司|集团|港|海关|园区|大会上|峰会上|全市|全省|市|县|区)*")
+_CONTEXT_TAIL = re.compile(r"^[）)]?(以来|至今|以后|底|机场|公司|集团|港|班列|海关|园区|大会上|峰会上|全市|全省|市|县|区)*")
 
 
 def standalone(question: str, previous: str | None, max_chars: int = 2000) -> str:
@@ -109,7 +111,9 @@ def _resolve(query: Query, before: Query) -> str | None:
     subject = _subject(before.simple)
     if _REFERS_BACK.match(query.simple) or _ABOUT_FIGURE.match(rest):  # about the previous figure
         if query.simple.startswith("其中") and not _ASKS_COUNT.search(before.simple):
-            return _context(before, period) + rest[len("中"):]  # 其中 of an amount: its items
+            # 其中 of an amount: its items. 其中 stays: without it the small model gives the total
+            # (15个 for "…峰会上衡阳500强项目几个?", 8个 for "…峰会上衡阳其中500强项目几个?")
+            return _context(before, period) + "其" + rest
         return subject + rest
     partner = _PARTNER.match(rest)
     if partner and _PARTNER.search(subject) and _ends_asking(rest[partner.end():]):
@@ -129,17 +133,49 @@ def _own_places(query: Query) -> list[str]:
 
 def _context(before: Query, period: list[str]) -> str:
     """The previous question's context: its subject up to the end of its last place or period (with
-    what belongs to it, 南岳机场, 2018年以来), without its period when the follow-up names one."""
+    what belongs to it, 南岳机场, 2018年以来, and the thing it is about when a verb follows: 松木港 of
+    截至2021年8月底松木港累计完成…, 班列 of 衡阳中欧(中亚)班列累计开行), without its period when
+    the follow-up names one."""
     subject = _subject(before.simple)
     ends = [m.end() for phrase in period_phrases(subject) for m in re.finditer(re.escape(phrase), subject)]
     ends += [m.end() for place in _own_places(before) for m in re.finditer(re.escape(place), subject)]
     if not ends:
         return "".join(p for p in before.places if not p.isascii())  # places, not acronyms (GDP)
     end = max(ends)
-    context = subject[:end + _CONTEXT_TAIL.match(subject[end:]).end()]
+    end += _CONTEXT_TAIL.match(subject[end:]).end()
+    context = subject[:end + _thing_before_verb(subject[end:])]
     for phrase in (period_phrases(context) if period else []):
         context = context.replace(phrase, "", 1)
     return context
+
+
+# Parts of speech (jieba) of the words that may name what a context is about: nouns, names,
+# numbers and times (8月底), abbreviations (港); brackets as in 中欧(中亚). Such a run is a thing
+# only with a name or abbreviation in it (松木港), not a kind of goods (机电产品占…).
+_THING_TAGS = ("n", "j", "t", "m")
+_NAME_TAGS = ("nr", "ns", "nt", "nz", "j")
+_BRACKETS = frozenset("()（）")
+# Nouns that qualify a figure rather than name a thing (实际使用外资).
+_QUALIFIERS = frozenset({"实际", "全市", "全省", "全县", "全年", "累计", "合计", "总计", "同比", "年度"})
+
+
+def _thing_before_verb(rest: str) -> int:
+    """How many characters at the start of ``rest`` (a subject after its place or period) name the
+    thing the question is about: a run of nouns holding a name, followed by a verb that is followed
+    by more words (松木港 in 8月底松木港累计完成港口吞吐量). Nouns with no verb after them are the
+    metric itself (旅客吞吐量 of 南岳机场2020年旅客吞吐量), and so is a last word read as a verb
+    (营业收入): 0 for both."""
+    words = list(jieba.posseg.cut(rest))
+    length, named = 0, False
+    for at, word in enumerate(words):
+        if word.flag.startswith("v") and word.flag != "vn":
+            return length if named and at < len(words) - 1 else 0
+        if word.word in _QUALIFIERS or not (word.flag.startswith(_THING_TAGS) or word.word in _BRACKETS
+                                            or word.word.isdigit()):
+            return 0
+        named = named or word.flag.startswith(_NAME_TAGS)
+        length += len(word.word)
+    return 0
 
 
 def _with_period(text: str, phrases: list[str]) -> str:

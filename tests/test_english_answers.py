@@ -34,8 +34,9 @@ def test_english_amounts_are_read_by_value_like_the_chinese_ones():
 
 def test_an_english_answer_gets_the_reading_and_it_is_recorded():
     verdict = verify_reply(ENGLISH, "446.1億元[1]", [PASSAGE])
-    assert verdict.answer == "446.1億元 (44.61 billion yuan)[1]" and verdict.verified
-    assert verdict.fixes == ["english_reading_added"] and verdict.model_answer == "446.1億元[1]"
+    assert verdict.answer == "The total import and export value in 2023 was 446.1億元 (44.61 billion yuan)[1]."
+    assert verdict.verified and verdict.model_answer == "446.1億元[1]"
+    assert verdict.fixes == ["english_reading_added", "english_sentence"]
     chinese = verify_reply(Query.parse("甲市2023年进出口总额是多少?"), "446.1亿元[1]", [PASSAGE])
     assert chinese.answer == "446.1亿元[1]" and chinese.fixes == []
 
@@ -46,10 +47,23 @@ def test_a_wrong_conversion_is_caught_like_a_wrong_figure():
     wrong = verify_reply(ENGLISH, "446.1亿元 (4.461 billion yuan) [1]", [PASSAGE])
     assert not wrong.verified and wrong.unverified == ["4461000000元"]
     made_up = verify_reply(ENGLISH, "It was 4.461 billion yuan [1].", [PASSAGE])
-    assert made_up.refused
+    assert "4.461" not in made_up.answer  # the made-up reading is never shown: the passage is quoted instead
+    assert made_up.fixes == ["quoted_sentence"] and made_up.model_answer == "It was 4.461 billion yuan [1]."
+    assert made_up.answer == "The article says: 「數據顯示,2023年甲市進出口總額446.1億元。」[1] (446.1亿元 = 44.61 billion yuan)"
+
+
+def test_an_english_question_the_model_declines_gets_the_quoted_sentence_with_its_reading():
+    passage = Chunk("o#0", "o", 0, 40, "2023年甲市對外實際投資額1701萬美元,同比增長15.3%。", title="甲市", date="2024")
+    question = Query.parse("What was Jia's actual outbound investment in 2023?")
+    refused = "The articles do not contain the answer to this question."
+    verdict = verify_reply(question, refused, [passage])
+    assert verdict.fixes == ["quoted_sentence"] and verdict.verified and verdict.citations[0].doc_id == "o"
+    assert "1701萬美元" in verdict.answer and "(1701万美元 = 17.01 million US dollars)" in verdict.answer
+    other_topic = verify_reply(Query.parse("How many freight trains ran in 2023?"), refused, [passage])
+    assert other_topic.refused  # no sentence holds the question's terms (班列): nothing is quoted
 
 
 def test_a_rank_gets_its_english_ordinal():
     passage = Chunk("r#0", "r", 0, 30, "2023年甲市进出口总额位列全省第3。", title="甲市", date="2024")
     verdict = verify_reply(Query.parse("Which place did it take in the province in 2023?"), "第3[1]", [passage])
-    assert verdict.answer == "第3 (3rd)[1]" and verdict.verified
+    assert verdict.answer == "It ranked 3rd (第3)[1]." and verdict.verified

@@ -69,8 +69,13 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     # another trade partner replaces the previous one (d05); a partner or a rank's scope is no own place (d13)
     ("2021年前三季度衡阳对东盟贸易额是多少?", "对欧盟呢?", "2021年前三季度衡阳对欧盟贸易额是多少?"),
     ("衡陽2023年全市對外實際投資額是多少?", "進出口總額在湖南省排第幾?", "衡陽2023年全市進出口總額在湖南省排第幾?"),
-    # 其中 of an amount asks about its items, not a part of the amount (d10)
-    ("2024衡商大会上衡阳总投资额是多少?", "其中外商投资项目多少个?", "2024衡商大会上衡阳外商投资项目多少个?"),
+    # 其中 of an amount asks about its items, not a part of the amount; 其中 stays (d10, hd17)
+    ("2024衡商大会上衡阳总投资额是多少?", "其中外商投资项目多少个?", "2024衡商大会上衡阳其中外商投资项目多少个?"),
+    ("2021中国民营企业500强峰会上衡阳签约金额多少?", "其中500强项目几个?", "2021中国民营企业500强峰会上衡阳其中500强项目几个?"),
+    # the thing a context is about, when a verb follows it, stays with the context (hd05, hd06)
+    ("截至2021年8月底松木港累计完成港口吞吐量多少?", "其中集装箱完成多少标箱?", "截至2021年8月底松木港其中集装箱完成多少标箱?"),
+    ("衡阳中欧（中亚）班列累计开行多少列?", "货值多少?", "衡阳中欧(中亚)班列货值多少?"),
+    ("瑞达电源2023年营业收入多少?", "净利润呢?", "瑞达电源2023年净利润多少?"),  # a last word read as a verb is the metric
     ("永州1月至6月签约“湘商回归”项目多少个?", "其中已开工多少个?", "永州1月至6月签约“湘商回归”项目中已开工多少个?"),
 ])
 def test_change_rank_metric_and_partner_follow_ups(previous, follow_up, expected):

@@ -130,6 +130,10 @@ def test_an_answer_cited_to_another_place_or_year_is_refused():
         "passages that do not mention 益阳"
     # a question joining two articles is backed by the two together
     assert citation_mismatch("衡阳2023年和永州上半年进出口总额分别是多少?", ["001#1", "003#9"], [yongzhou, hengyang]) is None
+    # a place named with its suffix (永州市) is named by the title's 永州; 益阳市 still is not
+    assert citation_mismatch("永州市上半年进出口总额是多少?", ["003#9"], [yongzhou, hengyang]) is None
+    assert citation_mismatch("益阳市上半年进出口总额是多少?", ["003#9"], [yongzhou, hengyang]) == \
+        "passages that do not mention 益阳市"
 
 
 def test_a_wrong_citation_turns_the_answer_into_a_refusal(fake_index):

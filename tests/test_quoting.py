@@ -27,6 +27,16 @@ def test_nothing_is_quoted_for_another_year_place_metric_or_a_part_of_the_year()
         assert quoted_answer(Query.parse(question), [PASSAGE]) is None, question
 
 
+def test_a_figure_stated_for_another_year_is_neither_quoted_nor_shown():
+    # the sentence names the asked year (立项) but states the figure for the next one (hd13 kind)
+    passage = Chunk("y#0", "y", 0, 40, "戊公司从2022年6月立项,到2023年营业收入1.8亿元。", title="戊公司", date="2024")
+    asked_2022 = Query.parse("戊公司2022年营业收入多少?")
+    assert quoted_answer(asked_2022, [passage]) is None
+    assert quoted_answer(Query.parse("戊公司2023年营业收入多少?"), [passage]) is not None
+    verdict = verify_reply(asked_2022, "1.8亿元[1]", [passage])
+    assert verdict.refused and "figures stated for 2023, not 2022" in verdict.refusal_reason
+
+
 def test_a_model_refusal_becomes_the_quoted_sentence_recorded_as_a_fix():
     verdict = verify_reply(Query.parse("甲市2022年进出口总额在全省排第几?"), "根据现有资料，无法回答这个问题。", [PASSAGE])
     assert not verdict.refused and verdict.verified

@@ -7,7 +7,9 @@ text changed, and `rag eval` reports the model's own accuracy beside the patched
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
 answering 第几 gets the rank its cited sentence states), ``english_reading`` (an English
 question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
-yuan), 第71位 (71st)). Citation repairs are recorded by
+yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes "X was
+446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1]."); ``readings_after_quote`` does the same after a quoted passage sentence,
+whose words are left as the article has them. Citation repairs are recorded by
 citations.py under their own names. Does not call the model.
 """
 
@@ -98,3 +100,53 @@ def _ordinal(rank: str) -> str:
     n = _CHINESE_DIGITS.get(rank) or int(rank)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def readings_after_quote(quoted: str, query: Query) -> str:
+    """A quoted passage sentence answering an English question, followed by the English reading of
+    each Chinese amount in it (the quote itself is not changed).
+
+    >>> readings_after_quote("The article says: 「對外實際投資額1701萬美元」[1]", Query.parse("How much?"))
+    'The article says: 「對外實際投資額1701萬美元」[1] (1701万美元 = 17.01 million US dollars)'
+    """
+    if query.script != "latin":
+        return quoted
+    text = normalised(quoted)
+    readings = []
+    for m in NUMBER.finditer(text):
+        unit = (m.group(3) or "").strip()
+        reading = english_reading((value_of(m), unit))
+        if reading and f"{m.group(0).strip()} = {reading}" not in readings:
+            readings.append(f"{m.group(0).strip()} = {reading}")
+    return quoted + (f" ({'; '.join(readings)})" if readings else "")
+
+
+# "What was <subject>?": the subject and verb an English answer sentence is made of.
+_WHAT_WAS = re.compile(r"^\s*what\s+(was|were|is|are)\s+(.+?)\s*[?？.]?\s*$", re.IGNORECASE)
+_ASKS_PLACE = re.compile(r"\b(which|what)\s+(place|position|rank)\b|\brank(ed)?\b", re.IGNORECASE)
+_READING = re.compile(r"\s*\([^()]*\)")
+
+
+def english_sentence(answer: str, query: Query) -> str:
+    """An English question's short answer as an English sentence, the article's figure kept.
+
+    >>> english_sentence("446.1亿元 (44.61 billion yuan)[1]", Query.parse("What was Hengyang's total in 2023?"))
+    "Hengyang's total in 2023 was 446.1亿元 (44.61 billion yuan)[1]."
+    >>> english_sentence("衡阳入围，位列第71位 (71st)[1]。", Query.parse("Which place did Hengyang take?"))
+    'It ranked 71st (第71位)[1].'
+    >>> english_sentence("682家[1]", Query.parse("How many firms came?"))
+    '682家[1]'
+    """
+    if query.script != "latin" or not re.search(r"[\u4e00-\u9fff]", answer):
+        return answer
+    body, markers = _BODY_AND_MARKERS.match(answer).groups()
+    rest = _READING.sub("", _RANK_WRITTEN.sub("", NUMBER.sub("", normalised(body))))
+    bare = not re.search(r"[\w\u4e00-\u9fff]", rest)
+    what = _WHAT_WAS.match(query.text)
+    if bare and what and markers:
+        subject = what.group(2)
+        return f"{subject[0].upper()}{subject[1:]} {what.group(1).lower()} {body.strip()}{markers}."
+    rank = _RANK_WRITTEN.search(normalised(body))
+    if rank and _ASKS_PLACE.search(query.text) and markers:
+        return f"It ranked {_ordinal(rank.group(1))} ({rank.group(0)}){markers}."
+    return answer

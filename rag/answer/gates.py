@@ -13,7 +13,8 @@ places and not all be about other years (永州2023年上半年 answered from th
 question about a whole year is not answered by sentences that are all about a part of it
 (``part_for_whole``: 上半年 196.79亿元 for 永州2022年进出口总额), nor by sentences that all name
 other years than the question's (``other_year_evidence``: a 2020 score for 2021, although the
-article is of 2021).
+article is of 2021), nor by figures that the cited sentence states for another year
+(``figures_of_other_years``: 从2022年6月立项,到2023年营业收入1.8亿元 for 2022's revenue).
 Does not call the model.
 """
 
@@ -22,7 +23,9 @@ from __future__ import annotations
 from ..config import Settings
 from ..documents import Chunk, Hit, year_of
 from ..query import Query
-from ..text.periods import passage_period, question_period
+from ..text.numbers import NUMBER, normalised, numbers, value_of
+from ..text.periods import passage_period, question_period, year_before
+from ..text.sentences import strip_markers
 
 # Best-passage similarity below which a question is off-topic, per embedder id and question script
 # ("han": Chinese, "latin": no Chinese; cross-lingual scores run lower). Calibrated on the
@@ -55,7 +58,7 @@ def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, mi
     if min_relevance is not None and best < min_relevance:
         return f"the best passage is not about the question (similarity {best:.3f} < {min_relevance})"
     texts = [h.chunk.search_text for h in hits]
-    missing = [term for term in query.places if not any(term in t for t in texts)]
+    missing = [term for term in query.places if not any(mentions(t, term) for t in texts)]
     if missing:
         return f"no retrieved passage mentions {', '.join(missing)}"
     if query.topic:
@@ -90,13 +93,23 @@ def all_other_years(query: Query, chunks: list[Chunk]) -> bool:
     return all(years and not (years & query.period.years) for years in passage_years(chunks))
 
 
+def mentions(text: str, place: str) -> bool:
+    """Whether ``text`` names ``place``, also without its administrative suffix: 永州市 is named by
+    a passage or title that says 永州 (市, 县, 区, 省 after a name of two characters or more).
+
+    >>> mentions("永州推动湘商回归", "永州市"), mentions("永州推动湘商回归", "衡阳市"), mentions("市县两级", "永州市")
+    (True, False, False)
+    """
+    return place in text or (len(place) > 2 and place[-1] in "市县区省" and place[:-1] in text)
+
+
 def cited_mismatch(query: Query, cited: list[Chunk]) -> str | None:
     """What the cited passages contradict in the question, or None: a place of the question that no
     cited passage (title included) mentions, or years of the question that every dated cited
     passage is not about."""
     if not cited:
         return None
-    places = [term for term in query.places if not any(term in c.search_text for c in cited)]
+    places = [term for term in query.places if not any(mentions(c.search_text, term) for c in cited)]
     if places:
         return f"passages that do not mention {', '.join(places)}"
     if query.period.years and all_other_years(query, cited):
@@ -136,3 +149,28 @@ def other_year_evidence(query: Query, evidence: list[str]) -> str | None:
         return None
     found = sorted(set().union(*named))
     return f"sentences about {', '.join(map(str, found))}, not {', '.join(map(str, sorted(want)))}"
+
+
+def figures_of_other_years(query: Query, answer: str, evidence: list[str]) -> str | None:
+    """When the question names years and every figure of the answer stands, in the cited sentences,
+    after a year it does not ask about: those years; else None. A figure with no year before it in
+    its sentence, or with one the question asks about anywhere, passes.
+
+    >>> q = Query.parse("瑞达电源2022年营业收入多少?")
+    >>> figures_of_other_years(q, "1.8亿元[1]", ["从2022年6月立项,到2023年营业收入1.8亿元"])
+    'figures stated for 2023, not 2022'
+    >>> figures_of_other_years(q, "1.8亿元[1]", ["2022年营业收入1.8亿元"])
+    """
+    want = query.period.years
+    given = {value for value, _ in query.given}
+    texts = [normalised(sentence) for sentence in evidence]
+    stated: list[int | None] = []
+    for value, unit in numbers(strip_markers(answer)):
+        if value in given or (not unit and len(value) == 4 and value.isdigit()):
+            continue  # a figure of the question itself, or a year
+        stated += [year_before(text, m.start()) for text in texts for m in NUMBER.finditer(text)
+                   if value_of(m) == value]
+    if not want or not stated or any(year is None or year in want for year in stated):
+        return None
+    years = ", ".join(map(str, sorted(set(stated))))  # all are ints here
+    return f"figures stated for {years}, not {', '.join(map(str, sorted(want)))}"

@@ -6,12 +6,13 @@ offered as the answer, quoted and cited ("原文：「…」[1]"), and the Answe
 ``quoted_sentence``. Sentences are read clause by clause (a web page's run-on sentence joined by
 ； is not quoted whole). A sentence qualifies only when everything the question pins down is in it:
 - every topic word of the question other than its places, period and rank words (进出口, 总额);
+  for an English question, the Chinese words for its trade terms (text/english_terms.py);
 - every place of the question, in the sentence or its article's title;
   (the words and places may also be in the one or two sentences before, then quoted too);
 - the question's period: its years (今年 read against the article's date) and its part of the
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
 - a figure: a rank (第3) for a rank question, else a number that is not a year or a figure the
-  question itself gives.
+  question itself gives, and not stated for another year than the question's (到2023年…1.8亿元).
 The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,
 the list item a question asks about when the model's answer cites another one (fix
 ``quoted_matching_clause``). Does not call the model.
@@ -21,8 +22,9 @@ from __future__ import annotations
 
 from ..documents import Chunk, Citation, year_of
 from ..query import Query
-from ..text.numbers import numbers
-from ..text.periods import passage_period, period_phrases
+from ..text.english_terms import chinese_terms
+from ..text.numbers import NUMBER, normalised, value_of
+from ..text.periods import passage_period, period_phrases, year_before
 from ..text.script import to_script, to_simplified
 from ..text.sentences import sentences
 
@@ -33,13 +35,14 @@ _RANK_WORDS = frozenset({"全省", "全国", "全市", "省内", "排", "排名"
 # Words that bound a period rather than name a figure (2018年以来, 截至8月底).
 _PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "今年", "去年", "月底"})
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
+_DATE_UNITS = frozenset("年月日号")  # 6月, 22日: a date, not a figure
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
 
 
 def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
     """"原文：「sentence」[n]" for the first sentence of ``passages`` (numbered 1..n in the prompt)
     that answers ``query`` by the rules above; None when none does."""
-    terms = _metric_terms(query)
+    terms = chinese_terms(query.text) if query.script == "latin" else [(t,) for t in _metric_terms(query)]
     if not terms:
         return None  # nothing says what figure is asked: any sentence would be a guess
     for n, chunk in enumerate(passages, start=1):
@@ -100,10 +103,11 @@ def _with_before(evidence: str, parts: list[str]) -> str:
     return evidence if at is None else "".join(parts[max(at - 2, 0):at + 1])
 
 
-def _answers(query: Query, terms: list[str], simple: str, last: str, title: str, pub_year: int | None) -> bool:
-    """Whether the (Simplified) text ``simple``, ending with the sentence ``last``, answers ``query``;
-    the figure must be in ``last``."""
-    if not all(term in simple for term in terms):
+def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str, title: str,
+             pub_year: int | None) -> bool:
+    """Whether the (Simplified) text ``simple``, ending with the sentence ``last``, answers ``query``
+    (``terms``: groups of alternative words, one of each must be there); the figure must be in ``last``."""
+    if not all(any(term in simple for term in group) for group in terms):
         return False
     if not all(place in simple or place in title for place in query.places):
         return False
@@ -124,4 +128,8 @@ def _has_figure(query: Query, last: str, context: str, pub_year: int | None) -> 
     if query.asks_rank:
         return any(rank in last for rank in _RANK) or any(f"第{d}" in last for d in "0123456789")
     given = {value for value, _ in query.given} | {str(y) for y in passage_period(context, pub_year).years}
-    return any(value not in given for value, _ in numbers(last))
+    text = normalised(last)
+    # a figure stated for another year than the question's is no answer (到2023年营业收入1.8亿元 for 2022)
+    return any(value_of(m) not in given and text[m.end():m.end() + 1] not in _DATE_UNITS
+               and (not query.period.years or year_before(text, m.start()) in (None, *query.period.years))
+               for m in NUMBER.finditer(text))

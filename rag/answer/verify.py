@@ -2,9 +2,10 @@
 
 In order: the reply in the question's script; the model's own refusal recognised; the rank fix
 and, for an English question, the English readings (fixes.py); citations checked and repaired
-(citations.py); the rank stated by the cited sentence; then the answer is refused when every
-figure it claims is in no passage, or when what it cites contradicts the question's place or
-years, or gives a part of a year for a whole one (gates.py). Before any of these refusals is
+(citations.py); the rank stated by the cited sentence; an English question's short answer as an
+English sentence; then the answer is refused when every figure it claims is in no passage, or
+when what it cites contradicts the question's place or years, gives a part of a year for a whole
+one, or states the figure for another year (gates.py). Before any of these refusals is
 shown, a passage sentence that plainly answers the question is quoted instead; an answer that
 took another item of a list is replaced by the item asked about, quoted (quoting.py). Every rule
 that changed the reply is listed in ``fixes``. Does not call the model.
@@ -19,8 +20,8 @@ from ..documents import Chunk, Citation
 from ..query import Query
 from ..text.script import to_script
 from .citations import cite_and_verify
-from .fixes import as_rank, english_reading_added, rank_from_evidence
-from .gates import cited_mismatch, other_year_evidence, part_for_whole
+from .fixes import as_rank, english_reading_added, english_sentence, rank_from_evidence, readings_after_quote
+from .gates import cited_mismatch, figures_of_other_years, other_year_evidence, part_for_whole
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 
@@ -50,13 +51,15 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     fixes += checked.fixes
     evidence = [to_script(c.evidence, query.script) for c in checked.citations]
     text = _fix(rank_from_evidence, checked.answer, fixes, query, evidence)
+    text = _fix(english_sentence, text, fixes, query)  # after the checks: its words are the question's
     if checked.unbacked and len(checked.unbacked) == checked.claimed:  # every figure made up: no guess shown
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
     cited_evidence = [c.evidence for c in checked.citations]
     mismatch = (cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
-                or part_for_whole(query, cited_evidence) or other_year_evidence(query, cited_evidence))
+                or part_for_whole(query, cited_evidence) or other_year_evidence(query, cited_evidence)
+                or figures_of_other_years(query, text, cited_evidence))
     if mismatch:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))
@@ -73,6 +76,7 @@ def _quote_or_refuse(query: Query, passages: list[Chunk], refusal: Verdict) -> V
     quoted = quoted_answer(query, passages)
     if quoted is None:
         return refusal
+    quoted = readings_after_quote(quoted, query)
     checked = cite_and_verify(quoted, query, passages)  # the quote is shown as the passage has it
     if checked.unbacked or not checked.citations:
         return refusal

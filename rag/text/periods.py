@@ -57,6 +57,22 @@ def passage_period(text: str, pub_year: int | None) -> Period:
     return Period(frozenset(years), _parts(text))
 
 
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+
+
+def year_before(text: str, at: int) -> int | None:
+    """The last year written before position ``at`` of a (Simplified) text, within its sentence:
+    the year a figure there is stated for. None when the sentence names none before it.
+
+    >>> text = "从2022年6月立项,到2023年营业收入1.8亿元"
+    >>> year_before(text, text.index("1.8")), year_before(text, text.index("6月"))
+    (2023, 2022)
+    """
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    years = _YEAR.findall(text[start:at])
+    return int(years[-1]) if years else None
+
+
 def _parts(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _PART_RES if pattern.search(text))
 
