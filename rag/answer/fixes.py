@@ -7,10 +7,11 @@ text changed, and `rag eval` reports the model's own accuracy beside the patched
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
 answering 第几 gets the rank its cited sentence states), ``english_reading`` (an English
 question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
-yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes "X was
-446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1]."); ``readings_after_quote`` does the same after a quoted passage sentence,
-whose words are left as the article has them. Citation repairs are recorded by
-citations.py under their own names. Does not call the model.
+yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
+"X was 446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1].");
+``readings_after_quote`` gives the readings after a quoted passage sentence, whose words are left
+as the article has them. Citation repairs are recorded by citations.py under their own names.
+Does not call the model.
 """
 
 from __future__ import annotations
