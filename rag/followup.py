@@ -28,7 +28,7 @@ from .errors import InputError
 from .followup_english import resolve_english
 from .query import Query
 from .text.periods import period_phrases
-from .text.script import to_script
+from .text.script import detect_script, to_script, to_simplified
 
 # Words that carry no topic in a follow-up: the filler of "那…呢?" and period words.
 _FILLER = frozenset({"那", "那么", "呢", "又", "还有", "上半年", "下半年", "前三季度", "一季度", "第一季度", "全年"})
@@ -109,6 +109,9 @@ def _resolve(query: Query, before: Query) -> str | None:
             return None
         return _with_place(_with_period(before.simple, period), before.places, own)
     subject = _subject(before.simple)
+    repeated = _repeated_verb(rest, before.simple)
+    if repeated is not None:  # 压缩前是多少个工作日? after …总审批时限压缩至多少个工作日?
+        return before.simple[:repeated] + rest
     if _REFERS_BACK.match(query.simple) or _ABOUT_FIGURE.match(rest):  # about the previous figure
         if query.simple.startswith("其中") and not _ASKS_COUNT.search(before.simple):
             # 其中 of an amount: its items. 其中 stays: without it the small model gives the total
@@ -122,6 +125,24 @@ def _resolve(query: Query, before: Query) -> str | None:
     if rest.rstrip("?？").endswith("呢"):  # 货邮吞吐量呢? -> 货邮吞吐量是多少?
         rest = rest.rstrip("?？")[:-1] + _asking(before.simple)
     return _context(before, period) + rest  # another metric: the previous place and period
+
+
+_ASKED_UNIT = re.compile(r"(?:多少|几)([^?？]*)")
+
+
+def _repeated_verb(rest: str, before: str) -> int | None:
+    """Where in the previous question the follow-up's first word stands, when that word is a verb
+    of two characters or more that the previous question has after its start and both ask for the
+    same unit: the follow-up asks about the same subject at another point of that action (压缩前是
+    多少个工作日? of …压缩至多少个工作日?). None otherwise."""
+    words = list(jieba.posseg.cut(rest))
+    if not words or not words[0].flag.startswith("v") or len(words[0].word) < 2:
+        return None
+    units = [_ASKED_UNIT.search(text) for text in (rest, before)]
+    if not all(units) or units[0].group(1) != units[1].group(1):
+        return None
+    at = before.find(words[0].word)
+    return at if at > 0 else None
 
 
 def _own_places(query: Query) -> list[str]:
@@ -200,6 +221,12 @@ def _with_place(text: str, old_places: tuple[str, ...], new_places: list[str]) -
     if old_places and old_places[0] in text:
         return text.replace(old_places[0], new_places[0], 1)
     return new_places[0] + text
+
+
+def subject_of(question: str) -> str:
+    """What a question asks about, in its own script: ``subject_of("衡陽2023年進出口總額是多少?")`` is
+    ``"衡陽2023年進出口總額"``."""
+    return to_script(_subject(to_simplified(question)), detect_script(question))
 
 
 def _subject(simple: str) -> str:

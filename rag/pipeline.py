@@ -1,7 +1,9 @@
 """Question -> Answer, as a short list of named steps; each step is a module of rag/answer or rag/llm.
 
 1. parse      query.Query.parse: the question cleaned, its script, Simplified text, words, places, period;
-              a follow-up is made standalone from the question before it (followup.py)
+              a follow-up is made standalone from the question before it (followup.py); a question
+              of several parts is split (multipart.py), each part goes through 2-6, and the answers
+              are joined (answer/joining.py)
 2. retrieve   answer/retrieval.py: dense + BM25, fused, nudged to the period asked about
 3. gate       answer/gates.py: refuse without asking the model when retrieval shows no answer
 4. prompt     answer/context.py + answer/prompting.py: the sentences that matter, numbered, in the prompt
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Generator as Gen, Iterator
 
 from .answer.gates import before_asking, relevance_threshold
+from .answer.joining import joined_answer
 from .answer.prompting import build_messages, refusal_sentence
 from .answer.retrieval import Retriever
 from .answer.verify import verify_reply
@@ -26,6 +29,7 @@ from .config import Settings
 from .followup import resolve
 from .documents import Answer, Hit
 from .llm.generators import Generator, Messages, get_generator
+from .multipart import split_question
 from .query import Query
 from .text.script import to_script
 
@@ -68,9 +72,32 @@ class Pipeline:
         return answer
 
     def stream(self, question: str, k: int | None = None, previous: str | None = None) -> Iterator[Event]:
-        """Events for one question; ``previous`` is the standalone question of the turn before, if any."""
+        """Events for one question; ``previous`` is the standalone question of the turn before, if any.
+        A question of several parts (multipart.py) is answered part by part and the answers joined."""
         clock = _Clock()
         asked, query = self.parse(question, previous)                              # 1 parse
+        parts = split_question(query)
+        if parts:
+            yield from self._stream_parts(asked, parts, k, clock)
+            return
+        yield from self._stream_one(asked, query, k, clock)
+
+    def _stream_parts(self, asked: Query, parts: list[str], k: int | None, clock: "_Clock") -> Iterator[Event]:
+        """Each part through the single path, its tokens streamed under a line of its own; then the
+        joined answer (answer/joining.py)."""
+        answers = []
+        for at, part in enumerate(parts):
+            if at:
+                yield Event("token", "\n")
+            for event in self._stream_one(asked, Query.parse(part, self.settings.max_question_chars), k, clock):
+                if event.kind == "answer":
+                    answers.append((part, event.data))
+                else:
+                    yield event
+        yield Event("answer", joined_answer(asked.asked, answers, asked.script, clock.timings()))
+
+    def _stream_one(self, asked: Query, query: Query, k: int | None, clock: "_Clock") -> Iterator[Event]:
+        """Steps 2-6 for one single question (``asked`` as the user wrote it, ``query`` as answered)."""
         hits = self.retriever.search(query, k or self.settings.k)                  # 2 retrieve
         clock.retrieved()
         yield Event("retrieved", hits)
@@ -124,7 +151,8 @@ class _Clock:
         self.ttft_s: float | None = None
 
     def retrieved(self) -> None:
-        self.retrieve_s = time.perf_counter() - self.started
+        if self.retrieve_s is None:  # the first retrieval: a multi-part question retrieves once per part
+            self.retrieve_s = time.perf_counter() - self.started
 
     def token(self) -> None:
         if self.ttft_s is None:

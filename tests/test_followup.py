@@ -76,6 +76,11 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     ("截至2021年8月底松木港累计完成港口吞吐量多少?", "其中集装箱完成多少标箱?", "截至2021年8月底松木港其中集装箱完成多少标箱?"),
     ("衡阳中欧（中亚）班列累计开行多少列?", "货值多少?", "衡阳中欧(中亚)班列货值多少?"),
     ("瑞达电源2023年营业收入多少?", "净利润呢?", "瑞达电源2023年净利润多少?"),  # a last word read as a verb is the metric
+    # the same action at another point, the same unit asked (hx04); a kind of place is no place (hx14)
+    ("永州社会投资建设项目总审批时限压缩至多少个工作日?", "压缩前是多少个工作日?",
+     "永州社会投资建设项目总审批时限压缩前是多少个工作日?"),
+    ("南岳机场目前开通了多少条航线?", "直达多少个城市?", "南岳机场直达多少个城市?"),
+    ("衡阳成功申报省级对外投资合作重点培育项目几个?", "培育了几家公司为对外投资企业?", "衡阳培育了几家公司为对外投资企业?"),
     ("永州1月至6月签约“湘商回归”项目多少个?", "其中已开工多少个?", "永州1月至6月签约“湘商回归”项目中已开工多少个?"),
 ])
 def test_change_rank_metric_and_partner_follow_ups(previous, follow_up, expected):

@@ -142,6 +142,20 @@ def test_a_wrong_citation_turns_the_answer_into_a_refusal(fake_index):
     assert answer.refused and "not 2023" in answer.refusal_reason and answer.citations == []
 
 
+def test_an_english_question_whose_place_and_terms_one_passage_names_passes_the_relevance_gate():
+    from rag.answer.gates import before_asking
+    from rag.documents import Chunk, Hit
+
+    passage = Chunk("h#1", "h", 0, 30, "今年上半年我市对非洲进出口贸易额达10.9亿元。", "开放的衡阳越发自信", "2019",
+                    search_text="开放的衡阳越发自信 2019\n今年上半年我市对非洲进出口贸易额达10.9亿元。")
+    hits = [Hit(passage, 0.03, 1, dense_score=0.73)]
+    trade = Query.parse("What was Hengyang's import and export trade with Africa in the first half of 2019?")
+    assert before_asking(trade, hits, 0.748, 0.5) is None
+    for off_topic in ("Who won the 2022 World Cup?",                      # no place, no trade terms
+                      "What was Hengyang's trade with the European Union?"):  # a term no passage has
+        assert "similarity 0.730 < 0.748" in before_asking(Query.parse(off_topic), hits, 0.748, 0.5)
+
+
 def test_off_topic_question_below_the_relevance_threshold_is_not_sent(fake_index):
     p, gen = pipeline(fake_index, min_relevance=0.999, min_relevance_latin=0.999)
     answer = p.ask("What is the weather like?")

@@ -37,6 +37,16 @@ def test_a_figure_stated_for_another_year_is_neither_quoted_nor_shown():
     assert verdict.refused and "figures stated for 2023, not 2022" in verdict.refusal_reason
 
 
+def test_a_clause_broken_by_a_line_break_is_quoted_whole_and_a_share_asked_in_words_is_found():
+    broken = Chunk("b#0", "b", 0, 60, "己机场自2014年12月通航以来,从最初只开通1条航线发展到目前\n20多条航线、直达30多个城市。",
+                   title="己市开放", date="2021")
+    assert quoted_answer(Query.parse("己机场目前开通了多少条航线?"), [broken]) == \
+        "原文：「己机场自2014年12月通航以来,从最初只开通1条航线发展到目前20多条航线、直达30多个城市。」[1]"
+    share = Chunk("s#0", "s", 0, 40, "今年1-6月,庚市实际到位资金262亿元,完成年度任务的48.55%。", title="庚市", date="2019")
+    assert quoted_answer(Query.parse("庚市上半年完成年度任务的百分之多少?"), [share]) == \
+        "原文：「今年1-6月,庚市实际到位资金262亿元,完成年度任务的48.55%。」[1]"
+
+
 def test_a_model_refusal_becomes_the_quoted_sentence_recorded_as_a_fix():
     verdict = verify_reply(Query.parse("甲市2022年进出口总额在全省排第几?"), "根据现有资料，无法回答这个问题。", [PASSAGE])
     assert not verdict.refused and verdict.verified

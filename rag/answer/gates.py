@@ -3,7 +3,8 @@
 Before asking (``before_asking``), the first gate that fails gives the refusal reason:
 - the question is usable (not only orders to the assistant), and something was retrieved;
 - relevance: the best passage's cosine similarity reaches the threshold calibrated for the
-  index's embedder and the question's script (``relevance_threshold``);
+  index's embedder and the question's script (``relevance_threshold``), unless the question is
+  English and one passage names its places and trade terms (``named_in_one_passage``);
 - places: every place or acronym of the question (长沙, GDP) appears in some retrieved passage;
 - coverage: the best passages of the two best-matching articles hold enough of the question's
   topic words (常住人口 or 社会消费品零售总额 asked where only 进出口总额 is written);
@@ -23,6 +24,7 @@ from __future__ import annotations
 from ..config import Settings
 from ..documents import Chunk, Hit, year_of
 from ..query import Query
+from ..text.english_terms import chinese_terms
 from ..text.numbers import NUMBER, normalised, numbers, value_of
 from ..text.periods import passage_period, question_period, year_before
 from ..text.sentences import strip_markers
@@ -55,7 +57,7 @@ def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, mi
     if not hits:
         return "no passages were retrieved"
     best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
-    if min_relevance is not None and best < min_relevance:
+    if min_relevance is not None and best < min_relevance and not named_in_one_passage(query, hits):
         return f"the best passage is not about the question (similarity {best:.3f} < {min_relevance})"
     texts = [h.chunk.search_text for h in hits]
     missing = [term for term in query.places if not any(mentions(t, term) for t in texts)]
@@ -68,6 +70,22 @@ def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, mi
     if query.period.years and all_other_years(query, [h.chunk for h in hits]):
         return f"no retrieved passage is about {', '.join(str(y) for y in sorted(query.period.years))}"
     return None
+
+
+def named_in_one_passage(query: Query, hits: list[Hit]) -> bool:
+    """For an English question, whose cosine similarity to Chinese passages runs low: whether one
+    retrieved passage (title included) names its places and, in Chinese, at least two of its trade
+    terms, all of them (text/english_terms.py). Such a question is not off-topic, whatever the
+    cosine says ("…Hengyang's import and export trade with Africa…" and 我市对非洲进出口贸易额)."""
+    groups = chinese_terms(query.text) if query.script == "latin" else []
+    if not query.places or len(groups) < 2:
+        return False
+    for hit in hits:
+        text = hit.chunk.search_text  # Simplified already
+        if all(mentions(text, place) for place in query.places) \
+                and all(any(term in text for term in group) for group in groups):
+            return True
+    return False
 
 
 def covered_terms(terms: list[str], hits: list[Hit]) -> list[str]:

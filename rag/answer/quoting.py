@@ -4,7 +4,7 @@ The small model sometimes says it found no answer although the prompt holds a se
 states it (衡阳 … 进出口总额 446.1亿元, 位列湖南省第3 for "…在全省排第几?"). Such a sentence is
 offered as the answer, quoted and cited ("原文：「…」[1]"), and the Answer names the fix
 ``quoted_sentence``. Sentences are read clause by clause (a web page's run-on sentence joined by
-； is not quoted whole). A sentence qualifies only when everything the question pins down is in it:
+； is not quoted whole; a clause the page broke with a line break is mended first). A sentence qualifies only when everything the question pins down is in it:
 - every topic word of the question other than its places, period and rank words (进出口, 总额);
   for an English question, the Chinese words for its trade terms (text/english_terms.py);
 - every place of the question, in the sentence or its article's title;
@@ -35,6 +35,9 @@ _RANK_WORDS = frozenset({"全省", "全国", "全市", "省内", "排", "排名"
 # Words that bound a period rather than name a figure (2018年以来, 截至8月底).
 _PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "今年", "去年", "月底"})
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
+# Words that ask for a share rather than name the figure (完成年度任务的百分之多少?).
+_ASKING_WORDS = frozenset({"百分之", "百分比"})
+_CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
 _DATE_UNITS = frozenset("年月日号")  # 6月, 22日: a date, not a figure
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
 
@@ -47,7 +50,7 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
         return None  # nothing says what figure is asked: any sentence would be a guess
     for n, chunk in enumerate(passages, start=1):
         title = to_simplified(chunk.title)
-        parts = [s.strip() for s in sentences(chunk.text, clauses=True) if s.strip()]
+        parts = _mended([s.strip() for s in sentences(chunk.text, clauses=True) if s.strip()])
         for at, sentence in enumerate(parts):
             # the clause alone, else with the one or two before it (其中…外商投资项目5个 after …衡商大会…)
             for window in dict.fromkeys("".join(parts[max(at - back, 0):at + 1]) for back in range(3)):
@@ -58,10 +61,22 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
 
 
 def _metric_terms(query: Query) -> list[str]:
-    """The question's topic words that name the figure: no place, period or rank words."""
+    """The question's topic words that name the figure: no place, period, rank or asking words."""
     period = period_phrases(query.simple)
     return [t for t in query.topic if t not in query.places and t not in _RANK_WORDS and t not in _PERIOD_WORDS
-            and not any(t in phrase for phrase in period)]
+            and t not in _ASKING_WORDS and not any(t in phrase for phrase in period)]
+
+
+def _mended(parts: list[str]) -> list[str]:
+    """Clauses with a line break of the page mended: a clause that ends with no punctuation runs on
+    into the next (…发展到目前 | 20多条航线、直达30多个城市，…), so the two are one clause."""
+    mended: list[str] = []
+    for part in parts:
+        if mended and mended[-1][-1] not in _CLAUSE_ENDS:
+            mended[-1] += part
+        else:
+            mended.append(part)
+    return mended
 
 
 def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) -> str | None:

@@ -74,8 +74,13 @@ def topic_terms(terms: list[str]) -> list[str]:
     return [t for t in terms if t not in QUESTION_WORDS]
 
 
+# Words jieba tags as places that name no place: a kind of place (直达多少个城市?).
+GENERIC_PLACES = frozenset({"城市", "国家", "地区", "省份", "省市", "城乡", "国内", "国外", "海外", "境外",
+                            "境内", "沿海", "内地", "内陆", "全国", "全省", "全市", "各地", "当地", "异地"})
+
+
 def key_terms(simple: str) -> list[str]:
-    """Terms an answer cannot do without: place names (jieba 'ns') and acronyms (GDP, CPI) in a
-    Simplified text. ``key_terms("长沙2023年GDP是多少?") == ['长沙', 'GDP']``"""
+    """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市)
+    and acronyms (GDP, CPI) in a Simplified text. ``key_terms("长沙2023年GDP是多少?") == ['长沙', 'GDP']``"""
     return [w.word for w in jieba().posseg.lcut(simple)
-            if (w.flag == "ns" and len(w.word) >= 2) or _ACRONYM.fullmatch(w.word)]
+            if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES) or _ACRONYM.fullmatch(w.word)]

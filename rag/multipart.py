@@ -1,0 +1,120 @@
+"""A question of several parts split into single questions, each then answered on its own.
+
+The small model answers one figure well and two figures in one reply badly (it gives the first and
+drops the second, or refuses), so a question that asks for two is asked twice. Decided on the
+Simplified text with patterns, no model. Three shapes:
+- two questions in one message, each with its own asking part:
+  "益阳签约…项目多少个？2024衡商大会上衡阳签约引进项目多少个?" -> the two questions;
+- 分别 with two conjuncts of one kind joined by 和/与/及/以及 — periods (衡阳2023年全年和2019年上半年的
+  进出口总额分别是多少?), places (衡阳和永州…) or trade partners (对A和对B贸易额) — -> the question once
+  for each conjunct, the rest of it shared: 衡阳2023年全年的进出口总额是多少?, 衡阳2019年上半年的…;
+- 分别 with two whole subjects (衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?) -> each
+  subject with the asking part; a second subject without its own place or period takes the first
+  one's, as a follow-up would (followup.standalone).
+Anything else is one question ([]). Parts are returned in the question's script. Does not retrieve.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .followup import standalone
+from .query import Query
+from .text.periods import period_phrases
+from .text.script import to_script
+from .text.words import key_terms
+
+MAX_PARTS = 4
+_ASKS = re.compile(r"(?:是|有)?(?:多少|几|什么|谁|哪)")
+_JOINS = re.compile(r"以及|和|与|及")
+_WHOLE_YEAR = "全年"
+_PARTNER_END = re.compile(r"对[\u4e00-\u9fff]{2,4}$")
+_PARTNER_START = re.compile(r"^对?[\u4e00-\u9fff]{2,4}?(?=贸易|进出口|出口|进口|投资|合作)")
+
+
+def split_question(query: Query) -> list[str]:
+    """The single questions ``query`` asks, in its script; [] when it asks one.
+
+    >>> split_question(Query.parse("衡阳2023年全年和2019年上半年的进出口总额分别是多少?"))
+    ['衡阳2023年全年的进出口总额是多少?', '衡阳2019年上半年的进出口总额是多少?']
+    >>> split_question(Query.parse("衡阳2023年进出口总额是多少?"))
+    []
+    """
+    if query.script == "latin" or query.unusable:
+        return []
+    parts = _two_questions(query.simple) or _respectively(query.simple)
+    return [to_script(part, query.script) for part in parts[:MAX_PARTS]] if len(parts) >= 2 else []
+
+
+def _two_questions(simple: str) -> list[str]:
+    """Questions written one after the other, each ending with a question mark and asking something."""
+    pieces = [p.strip() for p in re.findall(r"[^?？]+[?？]", simple) if p.strip()]
+    return pieces if len(pieces) >= 2 and all(_ASKS.search(p) for p in pieces) else []
+
+
+def _respectively(simple: str) -> list[str]:
+    """The parts of a 分别 question joined by 和/与/及: same-kind conjuncts, else whole subjects."""
+    if "分别" not in simple:
+        return []
+    text = simple.replace("分别", "", 1)
+    for join in _JOINS.finditer(text):
+        left, right = text[:join.start()], text[join.end():]
+        for x, y in (_periods(left, right), _places(left, right), _partners(left, right)):
+            if x and y:
+                prefix, suffix = left[:len(left) - len(x)], right[len(y):]
+                if x.startswith("对") and not y.startswith("对"):
+                    y = "对" + y  # 对东盟和欧盟: the second partner takes 对 too
+                return [prefix + x + suffix, prefix + y + suffix]
+        asking = _ASKS.search(right)
+        if asking and _has_topic(left) and _has_topic(right[:asking.start()]):
+            first = left + right[asking.start():]
+            return [first, standalone(right, first)]
+    return []
+
+
+def _periods(left: str, right: str) -> tuple[str, str]:
+    """The period words that end ``left`` and start ``right`` (2023年全年 | 2019年上半年), or ''."""
+    return _run_at_end(left, period_phrases(left)), _run_at_start(right, period_phrases(right))
+
+
+def _places(left: str, right: str) -> tuple[str, str]:
+    """The place that ends ``left`` and the one that starts ``right`` (衡阳 | 永州), or ''."""
+    before, after = key_terms(left), key_terms(right)
+    x = before[-1] if before and left.endswith(before[-1]) and not before[-1].isascii() else ""
+    y = after[0] if after and right.startswith(after[0]) and not after[0].isascii() else ""
+    return x, y
+
+
+def _partners(left: str, right: str) -> tuple[str, str]:
+    """The trade partner that ends ``left`` and the one that starts ``right`` (对东盟 | 对欧盟), or ''."""
+    x, y = _PARTNER_END.search(left), _PARTNER_START.match(right)
+    return (x.group(0), y.group(0)) if x and y else ("", "")
+
+
+def _run_at_end(text: str, phrases: list[str]) -> str:
+    """The longest run of ``phrases`` (and 全年) that ``text`` ends with."""
+    run = ""
+    rest = text
+    while True:
+        found = next((p for p in [*phrases, _WHOLE_YEAR] if rest.endswith(p)), None)
+        if not found:
+            return run if run and run != _WHOLE_YEAR else ""
+        run, rest = found + run, rest[:-len(found)]
+
+
+def _run_at_start(text: str, phrases: list[str]) -> str:
+    """The longest run of ``phrases`` (and 全年) that ``text`` starts with."""
+    run = ""
+    rest = text
+    while True:
+        found = next((p for p in [*phrases, _WHOLE_YEAR] if rest.startswith(p)), None)
+        if not found:
+            return run if run and run != _WHOLE_YEAR else ""
+        run, rest = run + found, rest[len(found):]
+
+
+def _has_topic(text: str) -> bool:
+    """Whether ``text`` names a figure: some word besides its places and periods (two characters)."""
+    for phrase in [*period_phrases(text), *key_terms(text)]:
+        text = text.replace(phrase, "")
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)) >= 2

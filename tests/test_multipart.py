@@ -1,0 +1,77 @@
+"""Questions of several parts (rag/multipart.py) and their joined answers (rag/answer/joining.py)."""
+
+import pytest
+
+from rag.answer.joining import joined_answer
+from rag.documents import Answer, Chunk, Citation, Hit
+from rag.multipart import split_question
+from rag.query import Query
+
+
+@pytest.mark.parametrize("question, parts", [
+    # two periods of one figure (t01, t03 of the calibration set, on invented places)
+    ("甲市2023年全年和2019年上半年的进出口总额分别是多少?",
+     ["甲市2023年全年的进出口总额是多少?", "甲市2019年上半年的进出口总额是多少?"]),
+    ("甲市2019年上半年和2021年前三季度对非洲进出口额分别是多少?",
+     ["甲市2019年上半年对非洲进出口额是多少?", "甲市2021年前三季度对非洲进出口额是多少?"]),
+    # two places, two partners (the second takes 对)
+    ("衡阳和永州2023年进出口总额分别是多少?", ["衡阳2023年进出口总额是多少?", "永州2023年进出口总额是多少?"]),
+    ("2021年前三季度甲市对东盟和欧盟贸易额分别是多少?",
+     ["2021年前三季度甲市对东盟贸易额是多少?", "2021年前三季度甲市对欧盟贸易额是多少?"]),
+    # two whole subjects (t02, t05); two questions in one message (t04)
+    ("衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?",
+     ["衡阳2023年进出口总额是多少?", "永州上半年全市进出口总额是多少?"]),
+    ("益阳签约项目多少个？衡阳签约引进项目多少个?", ["益阳签约项目多少个?", "衡阳签约引进项目多少个?"]),
+    # the script is kept
+    ("衡陽2023年全年和2019年上半年的進出口總額分別是多少?",
+     ["衡陽2023年全年的進出口總額是多少?", "衡陽2019年上半年的進出口總額是多少?"]),
+])
+def test_a_question_of_two_parts_is_split_into_single_questions(question, parts):
+    assert split_question(Query.parse(question)) == parts
+
+
+@pytest.mark.parametrize("question", [
+    "衡阳2023年进出口总额是多少?",
+    "衡阳已与多少个“一带一路”沿线重点国家和地区达成合作?",   # 和 inside a name, no 分别
+    "2019年1至6月衡阳对外承包工程和劳务合作营业额同比增长多少?",
+    "What were Hengyang's and Yongzhou's totals?",             # English: asked as one
+])
+def test_a_question_of_one_part_is_not_split(question):
+    assert split_question(Query.parse(question)) == []
+
+
+def _answer(text, citations, refused=False, reason=None):
+    return Answer("q", text, refused, not refused, citations, [], {}, "fake-llm", reason, model_answer=text)
+
+
+def _citation(n, chunk_id, evidence):
+    return Citation(n, chunk_id.split("#")[0], chunk_id, "标题", "2024", "某报", evidence, evidence)
+
+
+def test_parts_are_joined_a_line_each_with_citations_renumbered_and_a_missing_part_said():
+    first = _answer("446.1亿元[1]", [_citation(1, "a#1", "总额446.1亿元")])
+    second = _answer("144.6亿元[2]", [_citation(2, "b#3", "总额144.6亿元")])
+    again = _answer("446.1亿元[1]", [_citation(1, "a#1", "总额446.1亿元")])      # the same passage: one number
+    missing = _answer("根据现有资料，无法回答这个问题。", [], refused=True, reason="the model found no answer")
+    joined = joined_answer("甲?", [("甲2023年总额是多少?", first), ("甲2019年总额是多少?", second),
+                                  ("乙2023年总额是多少?", again), ("甲2022年总额是多少?", missing)],
+                           "simplified", {"total_s": 1.0})
+    assert joined.answer.split("\n") == ["甲2023年总额：446.1亿元[1]", "甲2019年总额：144.6亿元[2]",
+                                         "乙2023年总额：446.1亿元[1]", "甲2022年总额：资料中没有这部分的答案"]
+    assert [(c.n, c.chunk_id) for c in joined.citations] == [(1, "a#1"), (2, "b#3")]
+    assert not joined.refused and joined.verified
+    assert joined.refusal_reason == "甲2022年总额: the model found no answer"
+    all_missing = joined_answer("甲?", [("甲2022年总额是多少?", missing)] * 2, "simplified", {})
+    assert all_missing.refused and all_missing.answer == "根据现有资料，无法回答这个问题。"
+
+
+def test_a_two_part_question_goes_through_the_single_path_once_per_part(fake_index):
+    from tests.test_pipeline import pipeline
+
+    p, gen = pipeline(fake_index)
+    answer = p.ask("衡阳和永州2023年进出口总额分别是多少?")
+    assert len(gen.calls) == 2  # one prompt per part, each with its own question
+    assert "衡阳2023年进出口总额是多少?" in gen.calls[0][-1]["content"]
+    assert "永州2023年进出口总额是多少?" in gen.calls[1][-1]["content"]
+    assert answer.standalone == "衡阳2023年进出口总额是多少? / 永州2023年进出口总额是多少?"
+    assert isinstance(answer.retrieved[0], Hit) and isinstance(answer.retrieved[0].chunk, Chunk)
