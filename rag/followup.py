@@ -127,6 +127,7 @@ def _resolve(query: Query, before: Query) -> str | None:
     return _context(before, period) + rest  # another metric: the previous place and period
 
 
+# What a question asks for after 多少/几 (个工作日?): two questions with the same ask the same kind of figure.
 _ASKED_UNIT = re.compile(r"(?:多少|几)([^?？]*)")
 
 

@@ -4,7 +4,9 @@ The small model sometimes says it found no answer although the prompt holds a se
 states it (衡阳 … 进出口总额 446.1亿元, 位列湖南省第3 for "…在全省排第几?"). Such a sentence is
 offered as the answer, quoted and cited ("原文：「…」[1]"), and the Answer names the fix
 ``quoted_sentence``. Sentences are read clause by clause (a web page's run-on sentence joined by
-； is not quoted whole; a clause the page broke with a line break is mended first). A sentence qualifies only when everything the question pins down is in it:
+； is not quoted whole; a clause the page broke with a line break is mended first, and so a heading
+with no punctuation joins the sentence after it). A sentence qualifies only when everything the
+question pins down is in it:
 - every topic word of the question other than its places, period and rank words (进出口, 总额);
   for an English question, the Chinese words for its trade terms (text/english_terms.py);
 - every place of the question, in the sentence or its article's title;
