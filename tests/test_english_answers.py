@@ -78,3 +78,11 @@ def test_a_sentence_about_trade_in_general_is_not_quoted_for_the_import_and_expo
     question = Query.parse("What was the total import and export value in the first half of 2019?")
     assert quoted_answer(question, [other]) is None  # 外贸 is trade in general (hy11 of the held-out set)
     assert "144.6亿元" in quoted_answer(question, [other, right])
+
+
+def test_one_general_english_term_is_not_enough_to_quote_a_sentence():
+    from rag.answer.quoting import quoted_answer
+
+    firms = Chunk("f#0", "f", 0, 40, "甲市重点瞄准三类500强企业及上市公司。", title="甲市招商", date="2022")
+    # "enterprise" is the question's one glossary term: a sentence about firms is no answer (h40)
+    assert quoted_answer(Query.parse("What was the enterprise satisfaction rate in Jia?"), [firms]) is None

@@ -8,7 +8,8 @@ offered as the answer, quoted and cited ("原文：「…」[1]"), and the Answe
 with no punctuation joins the sentence after it). A sentence qualifies only when everything the
 question pins down is in it:
 - every topic word of the question other than its places, period and rank words (进出口, 总额);
-  for an English question, the Chinese words for its trade terms (text/english_terms.py);
+  for an English question, the Chinese words for its trade terms (text/english_terms.py), at
+  least two of them;
 - every place of the question, in the sentence or its article's title;
   (the words and places may also be in the one or two sentences before, then quoted too);
 - the question's period: its years (今年 read against the article's date) and its part of the
@@ -48,8 +49,10 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
     """"原文：「sentence」[n]" for the first sentence of ``passages`` (numbered 1..n in the prompt)
     that answers ``query`` by the rules above; None when none does."""
     terms = chinese_terms(query.text) if query.script == "latin" else [(t,) for t in _metric_terms(query)]
-    if not terms:
-        return None  # nothing says what figure is asked: any sentence would be a guess
+    if not terms or (query.script == "latin" and len(terms) < 2):
+        # nothing says what figure is asked: any sentence would be a guess; nor does one English
+        # term alone, which is too general (enterprise, 企业: any sentence about firms)
+        return None
     for n, chunk in enumerate(passages, start=1):
         title = to_simplified(chunk.title)
         parts = _mended([s.strip() for s in sentences(chunk.text, clauses=True) if s.strip()])

@@ -38,6 +38,8 @@ TERMS: dict[str, tuple[str, ...]] = {
     "output value": ("产值",), "revenue": ("收入", "营业额"), "turnover": ("营业额",),
     "tax": ("税",), "taxes": ("税",), "gdp": ("GDP", "生产总值"),
     "industry": ("产业",), "industrial park": ("产业园", "园区"),
+    # qualifiers a figure is named with
+    "total": ("总额", "总量", "总计", "总"), "actual": ("实际",), "actually": ("实际",),
     # change, share, rank
     "growth": ("增长", "增幅", "增速"), "grow": ("增长", "增幅", "增速"), "grew": ("增长", "增幅", "增速"),
     "increase": ("增长", "增加", "增幅"), "decrease": ("下降", "减少"), "fall": ("下降", "减少"),
@@ -66,7 +68,7 @@ def chinese_terms(text: str) -> list[tuple[str, ...]]:
     """One group of Chinese alternatives per glossary phrase in ``text``, in order, without repeats.
 
     >>> chinese_terms("What was Hengyang's actual outbound investment in 2023?")
-    [('对外投资', '对外实际投资')]
+    [('实际',), ('对外投资', '对外实际投资')]
     >>> chinese_terms("How many projects were signed, and how many started construction?")
     [('项目',), ('签约', '签订'), ('开工',)]
     """
