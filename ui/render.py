@@ -120,6 +120,8 @@ CSS = """
 .rag-standalone { font-size: 0.85em; color: #555; margin-bottom: 4px; }
 .rag-relevance { font-size: 0.85em; color: #666; margin-left: 6px; }
 .rag-provisional { color: #777; }
+/* a multi-part answer is a line per part */
+.rag-answer, .rag-provisional { white-space: pre-line; }
 .rag-checking { font-size: 0.8em; color: #999; font-style: italic; }
 /* the chat's own toolbar floats over the top right of the newest message: none is shown */
 #rag-chat .message-buttons, #rag-chat .icon-button-wrapper.top-panel { display: none; }
