@@ -24,7 +24,7 @@ from .text.periods import period_phrases
 from .text.script import to_script
 from .text.words import key_terms
 
-MAX_PARTS = 4
+MAX_PARTS = 4  # each part is a model call: a message of more questions is asked as it stands
 _ASKS = re.compile(r"(?:是|有)?(?:多少|几|什么|谁|哪)")
 _JOINS = re.compile(r"以及|和|与|及")
 _WHOLE_YEAR = "全年"
@@ -43,7 +43,9 @@ def split_question(query: Query) -> list[str]:
     if query.script == "latin" or query.unusable:
         return []
     parts = _two_questions(query.simple) or _respectively(query.simple)
-    return [to_script(part, query.script) for part in parts[:MAX_PARTS]] if len(parts) >= 2 else []
+    if not 2 <= len(parts) <= MAX_PARTS:
+        return []  # more parts than that are asked as one question: none is dropped unsaid
+    return [to_script(part, query.script) for part in parts]
 
 
 def _two_questions(simple: str) -> list[str]:

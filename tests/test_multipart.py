@@ -35,6 +35,7 @@ def test_a_question_of_two_parts_is_split_into_single_questions(question, parts)
     "衡阳已与多少个“一带一路”沿线重点国家和地区达成合作?",   # 和 inside a name, no 分别
     "2019年1至6月衡阳对外承包工程和劳务合作营业额同比增长多少?",
     "What were Hengyang's and Yongzhou's totals?",             # English: asked as one
+    "甲有多少个?乙有多少个?丙有多少个?丁有多少个?戊有多少个?",  # more than 4 parts: asked as it stands
 ])
 def test_a_question_of_one_part_is_not_split(question):
     assert split_question(Query.parse(question)) == []
