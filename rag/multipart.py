@@ -76,7 +76,7 @@ def _respectively(simple: str) -> list[str]:
 
 def _periods(left: str, right: str) -> tuple[str, str]:
     """The period words that end ``left`` and start ``right`` (2023年全年 | 2019年上半年), or ''."""
-    return _run_at_end(left, period_phrases(left)), _run_at_start(right, period_phrases(right))
+    return _period_run(left, period_phrases(left), at_end=True), _period_run(right, period_phrases(right), at_end=False)
 
 
 def _places(left: str, right: str) -> tuple[str, str]:
@@ -93,26 +93,15 @@ def _partners(left: str, right: str) -> tuple[str, str]:
     return (x.group(0), y.group(0)) if x and y else ("", "")
 
 
-def _run_at_end(text: str, phrases: list[str]) -> str:
-    """The longest run of ``phrases`` (and 全年) that ``text`` ends with."""
-    run = ""
-    rest = text
+def _period_run(text: str, phrases: list[str], at_end: bool) -> str:
+    """The longest run of ``phrases`` (and 全年) that ``text`` ends with (``at_end``) or starts with;
+    '' when there is none or it is 全年 alone."""
+    run, rest = "", text
     while True:
-        found = next((p for p in [*phrases, _WHOLE_YEAR] if rest.endswith(p)), None)
+        found = next((p for p in [*phrases, _WHOLE_YEAR] if (rest.endswith(p) if at_end else rest.startswith(p))), None)
         if not found:
             return run if run and run != _WHOLE_YEAR else ""
-        run, rest = found + run, rest[:-len(found)]
-
-
-def _run_at_start(text: str, phrases: list[str]) -> str:
-    """The longest run of ``phrases`` (and 全年) that ``text`` starts with."""
-    run = ""
-    rest = text
-    while True:
-        found = next((p for p in [*phrases, _WHOLE_YEAR] if rest.startswith(p)), None)
-        if not found:
-            return run if run and run != _WHOLE_YEAR else ""
-        run, rest = run + found, rest[len(found):]
+        run, rest = (found + run, rest[:-len(found)]) if at_end else (run + found, rest[len(found):])
 
 
 def _has_topic(text: str) -> bool:
