@@ -11,7 +11,7 @@ from rag.indexing import store
 from rag.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
 from rag.query import Query
 from rag.indexing.build import build_index
-from rag.indexing.store import load_index, write_lock
+from rag.indexing.store import LOCK, load_index, write_lock
 
 
 def build(paths, settings, embedder, **kw):
@@ -180,6 +180,22 @@ def test_second_writer_fails_clearly(settings, seeds_copy, fake_embedder):
     with write_lock(settings.index_dir):
         with pytest.raises(IndexLockedError, match=f"is being written by pid {os.getpid()}"):
             build([seeds_copy], settings, fake_embedder)
+
+
+def test_a_writer_caught_between_taking_the_lock_and_writing_its_pid_is_still_named(settings):
+    # the holder takes the lock, then writes its pid: a second writer in between waits for the pid
+    import fcntl
+    import threading
+
+    settings.index_dir.mkdir(parents=True)
+    with open(settings.index_dir / LOCK, "a+") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        late_pid = threading.Timer(0.2, lambda: (holder.write("pid 4242"), holder.flush()))
+        late_pid.start()
+        with pytest.raises(IndexLockedError, match="is being written by pid 4242"):
+            with write_lock(settings.index_dir):
+                pass
+        late_pid.join()
 
 
 class _StopsAfter(FakeEmbedder):

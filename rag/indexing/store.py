@@ -222,8 +222,7 @@ def write_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = _lock_holder(handle) or "another process"
             raise IndexLockedError(f"{index_dir}/ is being written by {holder}; wait for it to finish") from None
         handle.seek(0)
         handle.truncate()
@@ -235,6 +234,17 @@ def write_lock(index_dir: Path) -> Iterator[None]:
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_holder(handle, wait_s: float = 1.0) -> str:
+    """The holder's "pid N", waiting briefly: it writes its pid just after taking the lock."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        handle.seek(0)
+        holder = handle.read().strip()
+        if holder or time.monotonic() >= deadline:
+            return holder
+        time.sleep(0.02)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
