@@ -67,3 +67,20 @@ def test_an_answer_that_took_another_item_of_a_list_is_replaced_by_the_item_aske
     assert verdict.verified and verdict.model_answer == "12.5亿元[1]"
     right = verify_reply(Query.parse("2021年前三季度丁市对东盟贸易额是多少?"), "12.5亿元[1]", [LIST])
     assert right.answer == "12.5亿元[1]" and right.fixes == []          # the right item is left alone
+
+
+def test_a_question_asking_who_is_never_quoted_and_one_asking_when_needs_a_date():
+    # a champion's season with a number in it names no champion; a tonnage is no launch date
+    season = Chunk("c#0", "c", 0, 60, "2021赛季甲超还未开始，卫冕冠军就退出了，涉及12支球队。", title="甲超", date="2021")
+    assert quoted_answer(Query.parse("2021赛季甲超冠军是谁?"), [season]) is None
+    launch = Chunk("l#0", "l", 0, 60, "乙号核潜艇下水 从卫星图像上看，7000吨级的乙号尺寸要大得多。", title="乙号", date="2021")
+    assert quoted_answer(Query.parse("乙号核潜艇下水的时间"), [launch]) is None
+    dated = Chunk("d#0", "d", 0, 60, "乙号核潜艇已于11月23日下水，排水量7000吨。", title="乙号", date="2021")
+    assert quoted_answer(Query.parse("乙号核潜艇下水的时间"), [dated]) == "原文：「乙号核潜艇已于11月23日下水，排水量7000吨。」[1]"
+
+
+def test_a_day_answering_when_gets_the_month_its_cited_sentence_gives_recorded_as_a_fix():
+    passage = Chunk("m#0", "m", 0, 60, "新华社北京3月10日电 丙会议10日上午在北京闭幕。", title="丙会议闭幕", date="2022")
+    verdict = verify_reply(Query.parse("丙会议闭幕时间"), "10日上午[1]", [passage])
+    assert verdict.answer == "3月10日上午[1]" and verdict.fixes == ["date_from_evidence"]
+    assert verdict.citations[0].chunk_id == "m#0" and verdict.model_answer == "10日上午[1]"

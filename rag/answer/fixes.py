@@ -5,7 +5,8 @@ form from what the question and the cited sentence say, never from the articles'
 returns the reply unchanged when it does not apply, so the pipeline records a fix only when the
 text changed, and `rag eval` reports the model's own accuracy beside the patched one.
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
-answering 第几 gets the rank its cited sentence states), ``english_reading`` (an English
+answering 第几 gets the rank its cited sentence states), ``date_from_evidence`` (a day answering
+"when" gets the month and year its cited sentence gives it: 10日 → 3月10日), ``english_reading`` (an English
 question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
 yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
 "X was 446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1].");
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ..query import Query
+from ..text.asking import WHEN, asked_kind
 from ..text.english_numbers import english_reading
 from ..text.numbers import NUMBER, normalised, value_of
 from ..text.sentences import MARKER_TEXT, strip_markers
@@ -60,6 +62,32 @@ def rank_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
         if found:
             body, markers = _BODY_AND_MARKERS.match(answer).groups()
             return f"{body.rstrip('。.，, ')}，{found.group(0)}{markers}"
+    return answer
+
+
+# A date as a span: 2021年11月23日, 3月10日, 10日, 2021年3月.
+_DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}[日号]|(?:\d{4}年)?\d{1,2}月")
+
+
+def date_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
+    """A date answering "when" that leaves out the month or year its cited sentence states gets them.
+
+    The small model copies the day (10日上午) of "3月10日"; a day alone is no date to the reader.
+
+    >>> q = Query.parse("全国政协会议闭幕时间")
+    >>> date_from_evidence("10日上午[1]", q, ["新华社北京3月10日电 会议10日上午闭幕"])
+    '3月10日上午[1]'
+    >>> date_from_evidence("3月10日[1]", q, ["新华社北京3月10日电"]), date_from_evidence("10日[1]", Query.parse("多少?"), ["3月10日"])
+    ('3月10日[1]', '10日[1]')
+    """
+    if asked_kind(query.simple) != WHEN:
+        return answer
+    for found in _DATE_SPAN.finditer(answer):
+        day = found.group(0)
+        longer = [m.group(0) for text in evidence for m in _DATE_SPAN.finditer(normalised(text))
+                  if m.group(0).endswith(day) and len(m.group(0)) > len(day)]
+        if longer:
+            return answer[:found.start()] + max(longer, key=len) + answer[found.end():]
     return answer
 
 

@@ -15,7 +15,9 @@ question pins down is in it:
 - the question's period: its years (今年 read against the article's date) and its part of the
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
 - a figure: a rank (第3) for a rank question, else a number that is not a year or a figure the
-  question itself gives, and not stated for another year than the question's (到2023年…1.8亿元).
+  question itself gives, and not stated for another year than the question's (到2023年…1.8亿元);
+  for a question asking when, a month or day (3月10日) instead. A question asking who is never
+  answered by a quote (text/asking.py): no check can tell that a sentence names the one asked for.
 The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,
 the list item a question asks about when the model's answer cites another one (fix
 ``quoted_matching_clause``). Does not call the model.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from ..documents import Chunk, Citation, year_of
 from ..query import Query
+from ..text.asking import WHEN, WHO, asked_kind, has_date
 from ..text.english_terms import chinese_terms
 from ..text.numbers import NUMBER, normalised, value_of
 from ..text.periods import passage_period, period_phrases, year_before
@@ -40,6 +43,8 @@ _PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "�
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
 # Words that ask for a share rather than name the figure (完成年度任务的百分之多少?).
 _ASKING_WORDS = frozenset({"百分之", "百分比"})
+# Words that ask when (下水的时间): the answering sentence gives a date instead.
+_WHEN_WORDS = frozenset({"时间", "日期", "时候"})
 _CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
 _DATE_UNITS = frozenset("年月日号")  # 6月, 22日: a date, not a figure
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
@@ -52,6 +57,10 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
     if not terms or (query.script == "latin" and len(terms) < 2):
         # nothing says what figure is asked: any sentence would be a guess; nor does one English
         # term alone, which is too general (enterprise, 企业: any sentence about firms)
+        return None
+    if asked_kind(query.simple) == WHO:
+        # the checks below are for figures and dates; a name cannot be checked, and a sentence that
+        # mentions the champion's season with some number in it names no champion
         return None
     for n, chunk in enumerate(passages, start=1):
         title = to_simplified(chunk.title)
@@ -68,8 +77,9 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
 def _metric_terms(query: Query) -> list[str]:
     """The question's topic words that name the figure: no place, period, rank or asking words."""
     period = period_phrases(query.simple)
+    asking = _ASKING_WORDS | (_WHEN_WORDS if asked_kind(query.simple) == WHEN else frozenset())
     return [t for t in query.topic if t not in query.places and t not in _RANK_WORDS and t not in _PERIOD_WORDS
-            and t not in _ASKING_WORDS and not any(t in phrase for phrase in period)]
+            and t not in asking and not any(t in phrase for phrase in period)]
 
 
 def _mended(parts: list[str]) -> list[str]:
@@ -131,6 +141,8 @@ def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str,
         return False
     if not all(place in simple or place in title for place in query.places):
         return False
+    if asked_kind(query.simple) == WHEN:
+        return _period_fits(query, simple, pub_year) and has_date(last)
     return _period_fits(query, simple, pub_year) and _has_figure(query, last, simple, pub_year)
 
 
