@@ -33,10 +33,10 @@ from .text.script import detect_script, to_script, to_simplified
 # Words that carry no topic in a follow-up: the filler of "那…呢?" and period words.
 _FILLER = frozenset({"那", "那么", "呢", "又", "还有", "上半年", "下半年", "前三季度", "一季度", "第一季度", "全年"})
 # Words that point back at the previous question's figure: pronouns, why/how, and what is asked
-# about a figure (its change, share or rank), e.g. 同比增长多少? 增幅是多少? 居全省第几?
+# about a figure (its change, share or rank), e.g. 同比增长多少? 增幅是多少? 居全省第几? 占园区企业总数的多少?
 _REFERS_BACK = re.compile(r"^(那么|那)?(它|其|该|此|这|那个|这个|为什么|为何|怎么|如何)")
 _ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|与上年相比)?(增长|增加|增幅|增速|涨幅|下降|减少|降幅"
-                           r"|占比|比重|占全|排第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
+                           r"|占|比重|排第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
 # Where the asking part of a question starts (是多少, 排第几 …): what comes before it is the subject.
 _ASKING = re.compile(r"是多少|有多少|多少|是几|第几|排第|排名|居全|位列|是什么|是谁|是哪|哪|什么时候|怎么|如何|为什么|吗|呢|[?？]")

@@ -6,7 +6,8 @@ returns the reply unchanged when it does not apply, so the pipeline records a fi
 text changed, and `rag eval` reports the model's own accuracy beside the patched one.
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
 answering 第几 gets the rank its cited sentence states), ``date_from_evidence`` (a day answering
-"when" gets the month and year its cited sentence gives it: 10日 → 3月10日), ``english_reading`` (an English
+"when" gets the month and year its cited sentence gives it: 10日 → 3月10日),
+``qualifier_from_evidence`` (a figure keeps the 近, 约 or 超过 its cited sentence puts before it), ``english_reading`` (an English
 question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
 yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
 "X was 446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1].");
@@ -62,6 +63,35 @@ def rank_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
         if found:
             body, markers = _BODY_AND_MARKERS.match(answer).groups()
             return f"{body.rstrip('。.，, ')}，{found.group(0)}{markers}"
+    return answer
+
+
+# Words before a figure that make it true: 近70% is not 70%.
+_QUALIFIER = re.compile(r"(近|约|超过|超|逾|不少于|不到|不足|将近|接近|大约)$")
+
+
+def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
+    """A figure the cited sentence qualifies (近70%, 约40%, 超过1200亿元) keeps its qualifier in the answer.
+
+    >>> qualifier_from_evidence("70%[1]", Query.parse("开工率是多少?"), ["已开工74个，开工率近70%；"])
+    '近70%[1]'
+    >>> qualifier_from_evidence("近70%[1]", Query.parse("开工率是多少?"), ["开工率近70%"])
+    '近70%[1]'
+    """
+    text = normalised(answer)
+    if len(text) != len(answer):
+        return answer
+    for m in reversed(list(NUMBER.finditer(text))):
+        if _QUALIFIER.search(text[:m.start()]):
+            continue
+        figure = m.group(0).strip()
+        for sentence in evidence:
+            sentence = normalised(sentence)
+            at = sentence.find(figure)
+            qualifier = _QUALIFIER.search(sentence[:at]) if at > 0 else None
+            if qualifier and not re.match(r"[\d.]", sentence[at + len(figure):at + len(figure) + 1]):
+                answer = answer[:m.start()] + qualifier.group(0) + answer[m.start():]
+                break
     return answer
 
 

@@ -2,11 +2,12 @@
 
 In order: the reply in the question's script; the model's own refusal recognised; the rank fix
 and, for an English question, the English readings (fixes.py); citations checked and repaired
-(citations.py); the rank and the whole date stated by the cited sentence; an English question's short answer as an
-English sentence; then the answer is refused when every figure it claims is in no passage, or
-when what it cites contradicts the question's place or years, gives a part of a year for a whole
-one, or states the figure for another year (gates.py). Before any of these refusals is
-shown, a passage sentence that plainly answers the question is quoted instead; an answer that
+(citations.py); the rank, the whole date and a figure's qualifier (近70%) that the cited sentence
+states; the words that only say the question back cut (span.py); an English question's short
+answer as an English sentence; then the answer is refused when every figure it claims is in no
+passage, or when what it cites contradicts the question's place or years, gives a part of a year
+for a whole one, or states the figure for another year (gates.py). Before any of these refusals
+is shown, a passage sentence that plainly answers the question is quoted instead; an answer that
 took another item of a list is replaced by the item asked about, quoted (quoting.py). Every rule
 that changed the reply is listed in ``fixes``. Does not call the model.
 """
@@ -20,11 +21,12 @@ from ..documents import Chunk, Citation
 from ..query import Query
 from ..text.script import to_script
 from .citations import cite_and_verify
-from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, rank_from_evidence,
-                    readings_after_quote)
+from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, qualifier_from_evidence,
+                    rank_from_evidence, readings_after_quote)
 from .gates import cited_mismatch, figures_of_other_years, other_year_evidence, part_for_whole
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
+from .span import short_span
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     evidence = [to_script(c.evidence, query.script) for c in checked.citations]
     text = _fix(rank_from_evidence, checked.answer, fixes, query, evidence)
     text = _fix(date_from_evidence, text, fixes, query, evidence)
+    text = _fix(qualifier_from_evidence, text, fixes, query, evidence)
+    text = _fix(short_span, text, fixes, query)
     text = _fix(english_sentence, text, fixes, query)  # after the checks: its words are the question's
     if checked.unbacked and len(checked.unbacked) == checked.claimed:  # every figure made up: no guess shown
         return _quote_or_refuse(query, passages, Verdict(

@@ -1,0 +1,41 @@
+"""The short answer (rag/answer/span.py): the words that only say the question back are cut, and the
+cut is recorded; invented passages, so no rule depends on the seed articles."""
+
+from rag.answer.span import short_span
+from rag.answer.verify import verify_reply
+from rag.documents import Chunk
+from rag.query import Query
+
+PASSAGE = Chunk("a#0", "a", 0, 60, "上半年，甲市全市进出口总额37.25亿元，增长8%。", title="甲市外贸", date="2022")
+
+
+def test_a_restated_question_is_cut_to_the_figure_and_recorded_with_the_models_own_reply():
+    verdict = verify_reply(Query.parse("甲市上半年全市进出口总额是多少?"), "甲市上半年全市进出口总额是37.25亿元。[1]", [PASSAGE])
+    assert verdict.answer == "37.25亿元[1]" and verdict.fixes == ["short_span"]
+    assert verdict.citations[0].chunk_id == "a#0" and verdict.model_answer.startswith("甲市上半年")
+
+
+def test_what_qualifies_the_answer_stays():
+    q = Query.parse("甲市上半年全市进出口总额是多少?")
+    assert short_span("甲市上半年全市进出口总额约37亿元[1]", q) == "约37亿元[1]"
+    assert short_span("甲市2021年进出口总额30亿元[1]", q) == "甲市2021年进出口总额30亿元[1]"  # another year: kept
+    assert short_span("37.25亿元，增长8%[1]", q) == "37.25亿元，增长8%[1]"
+
+
+def test_traditional_answers_a_name_a_date_and_answers_left_alone():
+    assert short_span("根據現有資料，甲市上半年全市進出口總額是37.25億元。[1]",
+                      Query.parse("甲市上半年全市進出口總額是多少?")) == "37.25億元[1]"
+    assert short_span("乙会议闭幕时间是3月10日。[2]", Query.parse("乙会议闭幕时间是哪天?")) == "3月10日[2]"
+    assert short_span("丙公司的董事长是张三。[1]", Query.parse("丙公司的董事长是谁?")) == "张三[1]"
+    for answer, question in (("因为成本下降。[1]", "甲市为什么增长?"),            # why: a sentence
+                             ("106个[1]，总投资324亿元[2]", "签约多少个，总投资多少?"),  # two citations
+                             ("The total was 446.1亿元[1].", "What was the total?")):
+        assert short_span(answer, Query.parse(question)) == answer, answer
+
+
+def test_a_figure_keeps_the_qualifier_its_cited_sentence_gives_it():
+    passage = Chunk("q#0", "q", 0, 60, "签约的项目中已开工74个，开工率近70%。", title="乙市", date="2022")
+    verdict = verify_reply(Query.parse("乙市签约项目的开工率是多少?"), "70%[1]", [passage])
+    assert verdict.answer == "近70%[1]" and verdict.fixes == ["qualifier_from_evidence"] and verdict.verified
+    plain = verify_reply(Query.parse("乙市已开工多少个?"), "74个[1]", [passage])
+    assert plain.answer == "74个[1]" and plain.fixes == []
