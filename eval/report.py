@@ -30,7 +30,8 @@ def rgb_text(s: dict, out: Path) -> str:
 
 
 def rgb_open_text(s: dict, out: Path) -> str:
-    lines = [f"# RGB zh_refine, open corpus (all passages pooled in one index): {s['all']['questions']} questions",
+    lines = [f"# RGB zh_{s.get('task', 'refine')}, open corpus (all passages pooled in one index): "
+             f"{s['all']['questions']} questions",
              "", f"- model: {', '.join(s['models']) or 'n/a'}; index: {s['index']}", "",
              "| part | questions | right | refused (by the gates) | a positive passage in the top 5 | p50 |",
              "|---|---|---|---|---|---|"]

@@ -154,8 +154,8 @@ def bench_cmd(index_dir, embedder, quick, questions, out, models, paths) -> None
               help="RGB part: refine (noise robustness, rejection at --noise 1), int (integration), fact.")
 @click.option("--noise", type=float, default=None, help="RGB noise ratio: 0, 0.2, 0.4, 0.6, 0.8, or 1 for "
                                                         "rejection (default 0.4 for refine, 0 otherwise).")
-@click.option("--open", "open_corpus", is_flag=True, help="RGB refine as an open corpus: all its passages in one "
-                                                             "index, each question through the product's own path.")
+@click.option("--open", "open_corpus", is_flag=True, help="RGB refine or int as an open corpus: all the task's passages "
+                                                             "in one index, each question through the product's own path.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N questions.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Prediction file (JSON Lines; default eval/runs/<name>.jsonl). Ids already in it are skipped.")
@@ -183,14 +183,15 @@ def eval_cmd(questions, bench, task, noise, open_corpus, limit, out, report, fre
     settings = _settings(index_dir=index_dir, embedder=embedder, llm=llm, bench_dir=bench_dir)
     progress = not quiet
     try:
-        if open_corpus and (bench != "rgb" or task != "refine" or noise is not None):
-            raise InputError("--open runs RGB refine on its pooled passages: use it with --bench rgb, no --task or --noise")
+        if open_corpus and (bench != "rgb" or task == "fact" or noise is not None):
+            raise InputError("--open runs RGB refine or int on its pooled passages: use it with --bench rgb, "
+                             "--task refine or int, no --noise")
         if open_corpus:
             from rag.eval.report import rgb_open_text
             from rag.eval.rgb_open import run_rgb_open
 
-            out = out or Path("eval/runs/rgb-open.jsonl")
-            summary = run_rgb_open(settings, out, limit, fresh, progress)
+            out = out or Path("eval/runs/rgb-open.jsonl" if task == "refine" else f"eval/runs/rgb-open-{task}.jsonl")
+            summary = run_rgb_open(settings, out, limit, fresh, progress, task=task)
             text = rgb_open_text(summary, out)
         elif bench == "rgb":
             from rag.eval.report import rgb_text

@@ -146,3 +146,22 @@ def test_rgb_open_pools_every_passage_once_and_asks_through_the_product_path(tmp
     assert (first["part"], second["part"]) == ("calibration", "heldout")
     assert first["labels"] == [1] and second["labels"] == [0] and first["citations"][0]["evidence"].startswith("今年年初")
     assert summary["all"]["correct"] == 1 and summary["calibration"]["correct"] == 1 == summary["all"]["gold_top5"] - 1
+
+
+def test_rgb_open_int_pools_nested_positives_and_asks_each_part_of_a_two_part_question(tmp_path, settings):
+    from rag.eval.rgb_open import run_rgb_open
+
+    rows = [{"id": 0, "query": "2021年甲市和乙市的进出口总额分别是多少?", "answer": ["12亿元", "14亿元"],
+             "positive": [["2021年甲市进出口总额12亿元。"], ["2021年乙市进出口总额14亿元。"]],
+             "negative": ["丙县今年共有居民五万人。"]}]
+    (tmp_path / "rgb").mkdir()
+    (tmp_path / "rgb" / "zh_int.json").write_text(json.dumps(rows[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    s = settings.replace(bench_dir=tmp_path, model_cache=tmp_path / "cache" / "models", min_relevance=0.0,
+                         min_term_coverage=0.0)
+    gen = FakeGenerator("12亿元[1]")
+    summary = run_rgb_open(s, tmp_path / "int.jsonl", progress=False, generator=gen, task="int")
+    corpus = tmp_path / "cache" / "bench" / "rgb-open-int" / "rgb-zh_int-pool.jsonl"
+    assert len(corpus.read_text(encoding="utf-8").splitlines()) == 3
+    assert len(gen.calls) == 2  # one per part, through rag/multipart.py
+    (row,) = read_rows(tmp_path / "int.jsonl")
+    assert len(row["positives"]) == 2 and row["labels"][0] == 1 and summary["task"] == "int"
