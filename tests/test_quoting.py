@@ -84,3 +84,11 @@ def test_a_day_answering_when_gets_the_month_its_cited_sentence_gives_recorded_a
     verdict = verify_reply(Query.parse("丙会议闭幕时间"), "10日上午[1]", [passage])
     assert verdict.answer == "3月10日上午[1]" and verdict.fixes == ["date_from_evidence"]
     assert verdict.citations[0].chunk_id == "m#0" and verdict.model_answer == "10日上午[1]"
+
+
+def test_a_word_fragment_of_the_question_does_not_replace_a_right_answer():
+    # jieba reads 营收为 in the question as 营 | 收为; 收为 is in another clause's 分别营收为, not a word of it
+    first = Chunk("f#0", "f", 0, 60, "报告显示，2022年上半年汤臣倍健实现营收42.21亿元，同比基本持平。", title="半年报", date="2022")
+    other = Chunk("o#0", "o", 0, 60, "2022年上半年，一季度、二季度分别营收为22.80亿元和19.41亿元。", title="财报", date="2022")
+    verdict = verify_reply(Query.parse("汤臣倍健2022年上半年的营收为多少？"), "42.21亿元[1]", [first, other])
+    assert verdict.answer == "42.21亿元[1]" and "quoted_matching_clause" not in verdict.fixes

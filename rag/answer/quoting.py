@@ -33,6 +33,7 @@ from ..text.numbers import NUMBER, normalised, value_of
 from ..text.periods import passage_period, period_phrases, year_before
 from ..text.script import to_script, to_simplified
 from ..text.sentences import sentences
+from ..text.words import tokenize
 
 FIX = "quoted_sentence"
 MATCHING_FIX = "quoted_matching_clause"
@@ -103,7 +104,8 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
     distinguishing when it is a topic word or trade partner of the question, appears in at most
     three clauses of the passages and not in the cited ones; the clause must hold all such words,
     at least the rarest of them (the others may be in the two clauses before it, which name the
-    list: 对东盟贸易额…；对欧盟23.6亿元), a figure, and the question's period."""
+    list: 对东盟贸易额…；对欧盟23.6亿元), each as a word of the clause (收为 of the question's
+    营收为 is no word of 分别营收为22.80亿元), a figure, and the question's period."""
     if "分别" in query.simple or len(query.period.years) > 1:
         return None  # a question of several parts: each part is its own item
     clauses = [(n, chunk, [c.strip() for c in sentences(chunk.text, clauses=True) if c.strip()])
@@ -120,6 +122,7 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
             simple = to_simplified(clause)
             context = to_simplified("".join(parts[max(at - 2, 0):at + 1]))
             if missing[0] in simple and all(t in context for t in missing) \
+                    and all(t in tokenize(context) for t in missing) \
                     and _period_fits(query, context, year_of(chunk.date)) \
                     and _has_figure(query, simple, context, year_of(chunk.date)):
                 clause = clause.rstrip("；;，,")

@@ -1,7 +1,8 @@
 """The model's reply -> what the user is shown: the checked answer with its citations, or the refusal.
 
 In order: the reply in the question's script; the model's own refusal recognised; the rank fix
-and, for an English question, the English readings (fixes.py); citations checked and repaired
+and, for an English question, the English readings (fixes.py); a counter or currency the
+passages state otherwise repaired (10个 → 10座, repairs.py); citations checked and repaired
 (citations.py); the rank, the whole date and a figure's qualifier (近70%) that the cited sentence
 states; the words that only say the question back cut (span.py); an English question's short
 answer as an English sentence; then the answer is refused when every figure it claims is in no
@@ -26,6 +27,7 @@ from .fixes import (as_rank, date_from_evidence, english_reading_added, english_
 from .gates import cited_mismatch, figures_of_other_years, other_year_evidence, part_for_whole
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
+from .repairs import unit_from_passage
 from .span import short_span
 
 
@@ -50,6 +52,7 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
                                                          "the model found no answer in the passages"))
     fixes: list[str] = []
     text = _fix(english_reading_added, _fix(as_rank, own, fixes, query), fixes, query)
+    text = _fix(unit_from_passage, text, fixes, query, passages)
     checked = cite_and_verify(text, query, passages)
     fixes += checked.fixes
     evidence = [to_script(c.evidence, query.script) for c in checked.citations]
