@@ -92,3 +92,11 @@ def test_a_word_fragment_of_the_question_does_not_replace_a_right_answer():
     other = Chunk("o#0", "o", 0, 60, "2022年上半年，一季度、二季度分别营收为22.80亿元和19.41亿元。", title="财报", date="2022")
     verdict = verify_reply(Query.parse("汤臣倍健2022年上半年的营收为多少？"), "42.21亿元[1]", [first, other])
     assert verdict.answer == "42.21亿元[1]" and "quoted_matching_clause" not in verdict.fixes
+
+
+def test_a_clause_matching_fewer_of_the_questions_words_does_not_replace_the_cited_one():
+    # hy03: the cited clause has 世界/国家/地区/合作伙伴, another has only 往来 (and a figure of 2023)
+    cited = Chunk("c#0", "c", 0, 80, "数字背后，是来自世界五大洲160多个国家和地区合作伙伴对甲市的认可。", title="甲市开放", date="2021")
+    other = Chunk("x#0", "x", 0, 80, "据统计，2023年，甲市与全球176个国家和地区实现贸易往来。", title="甲市外贸", date="2024")
+    verdict = verify_reply(Query.parse("甲市与世界五大洲多少个国家和地区的合作伙伴有往来?"), "160多个[1]", [cited, other])
+    assert "160多个" in verdict.answer and "quoted_matching_clause" not in verdict.fixes

@@ -105,7 +105,9 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
     three clauses of the passages and not in the cited ones; the clause must hold all such words,
     at least the rarest of them (the others may be in the two clauses before it, which name the
     list: 对东盟贸易额…；对欧盟23.6亿元), each as a word of the clause (收为 of the question's
-    营收为 is no word of 分别营收为22.80亿元), a figure, and the question's period."""
+    营收为 is no word of 分别营收为22.80亿元), a figure, and the question's period; and it must hold
+    as many of the question's words as the cited clauses do (a clause with 往来 is no better answer
+    to "…合作伙伴有往来?" than the cited one with 世界, 国家, 地区 and 合作伙伴)."""
     if "分别" in query.simple or len(query.period.years) > 1:
         return None  # a question of several parts: each part is its own item
     clauses = [(n, chunk, [c.strip() for c in sentences(chunk.text, clauses=True) if c.strip()])
@@ -123,6 +125,7 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
             context = to_simplified("".join(parts[max(at - 2, 0):at + 1]))
             if missing[0] in simple and all(t in context for t in missing) \
                     and all(t in tokenize(context) for t in missing) \
+                    and sum(t in context for t in terms) >= sum(t in cited for t in terms) \
                     and _period_fits(query, context, year_of(chunk.date)) \
                     and _has_figure(query, simple, context, year_of(chunk.date)):
                 clause = clause.rstrip("；;，,")
