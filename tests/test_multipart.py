@@ -76,3 +76,17 @@ def test_a_two_part_question_goes_through_the_single_path_once_per_part(fake_ind
     assert "永州2023年进出口总额是多少?" in gen.calls[1][-1]["content"]
     assert answer.standalone == "衡阳2023年进出口总额是多少? / 永州2023年进出口总额是多少?"
     assert isinstance(answer.retrieved[0], Hit) and isinstance(answer.retrieved[0].chunk, Chunk)
+
+
+def test_two_words_or_phrases_of_a_kind_are_two_parts_even_without_fen_bie():
+    assert split_question(Query.parse("2022年考研和高考报名人数分别是多少?")) == \
+        ["2022年考研报名人数是多少?", "2022年高考报名人数是多少?"]
+    assert split_question(Query.parse("甲赛事男单和女单冠军是谁?")) == ["甲赛事男单冠军是谁?", "甲赛事女单冠军是谁?"]
+    assert split_question(Query.parse("2022年乙奖最佳电视剧和最佳电视动画分别是什么?")) == \
+        ["2022年乙奖最佳电视剧是什么?", "2022年乙奖最佳电视动画是什么?"]
+    assert split_question(Query.parse("2021年和2022年全国棉花产量")) == ["2021年全国棉花产量", "2022年全国棉花产量"]
+
+
+def test_joined_actions_and_places_without_fen_bie_are_one_figure():
+    assert split_question(Query.parse("市级领导牵头引进和跟进洽谈1亿元以上投资项目多少个?")) == []
+    assert split_question(Query.parse("2023年中国和美国的贸易额是多少?")) == []  # between the two: one figure
