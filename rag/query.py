@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InputError
+from .text.asking import WHEN, WHEN_WORDS, asked_kind
 from .text.injection import without_instructions
 from .text.numbers import Figure, numbers
 from .text.periods import Period, question_period
@@ -62,10 +63,17 @@ class Query:
         terms = longest_terms(content_terms(tokens))
         rank = _ASKS_RANK.search(simple)
         return cls(asked=asked, text=text, script=script, simple=simple, tokens=tuple(tokens),
-                   terms=tuple(terms), topic=tuple(topic_terms(terms)) if script != "latin" else (),
+                   terms=tuple(terms), topic=tuple(_topic(terms, simple)) if script != "latin" else (),
                    places=_places(simple, script) if text else (), period=question_period(simple),
                    given=tuple(numbers(text)), rank_unit=(rank.group(1) or "") if rank else None,
                    unusable=None if text else "the question only tells the assistant what to do; ask about the articles")
+
+
+def _topic(terms: list[str], simple: str) -> list[str]:
+    """The topic words; for a question asking when, not the words that ask it (开幕时间: 时间 is
+    answered by a date, which a passage states without the word)."""
+    topic = topic_terms(terms)
+    return [t for t in topic if t not in WHEN_WORDS] if asked_kind(simple) == WHEN else topic
 
 
 def _places(simple: str, script: str) -> tuple[str, ...]:

@@ -100,3 +100,11 @@ def test_a_clause_matching_fewer_of_the_questions_words_does_not_replace_the_cit
     other = Chunk("x#0", "x", 0, 80, "据统计，2023年，甲市与全球176个国家和地区实现贸易往来。", title="甲市外贸", date="2024")
     verdict = verify_reply(Query.parse("甲市与世界五大洲多少个国家和地区的合作伙伴有往来?"), "160多个[1]", [cited, other])
     assert "160多个" in verdict.answer and "quoted_matching_clause" not in verdict.fixes
+
+
+def test_a_question_asking_when_needs_no_passage_with_the_word_time():
+    # 时间 asks for a date: the gate's topic words and the quote's metric words leave it out
+    assert "时间" not in Query.parse("2022年甲峰会的时间?").topic
+    assert "时间" in Query.parse("甲市通关时间压缩了多少?").topic
+    dated = Chunk("g#0", "g", 0, 60, "2022年甲峰会于11月15日至16日在乙地举行。", title="甲峰会", date="2022")
+    assert quoted_answer(Query.parse("2022年甲峰会的时间?"), [dated]) == "原文：「2022年甲峰会于11月15日至16日在乙地举行。」[1]"

@@ -5,8 +5,8 @@ form from what the question and the cited sentence say, never from the articles'
 returns the reply unchanged when it does not apply, so the pipeline records a fix only when the
 text changed, and `rag eval` reports the model's own accuracy beside the patched one.
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
-answering 第几 gets the rank its cited sentence states), ``date_from_evidence`` (a day answering
-"when" gets the month and year its cited sentence gives it: 10日 → 3月10日),
+answering 第几 gets the rank its cited sentence states), ``date_from_evidence`` (a date answering
+"when" gets the month, year or day its cited sentence gives it: 10日 → 3月10日),
 ``qualifier_from_evidence`` (a figure keeps the 近, 约 or 超过 its cited sentence puts before it), ``english_reading`` (an English
 question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
 yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
@@ -100,13 +100,17 @@ _DATE_SPAN = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}[日号]|(?:\d{4}�
 
 
 def date_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
-    """A date answering "when" that leaves out the month or year its cited sentence states gets them.
+    """A date answering "when" that leaves out the month or year, or the day, that its cited sentence
+    states gets them.
 
-    The small model copies the day (10日上午) of "3月10日"; a day alone is no date to the reader.
+    The small model copies the day (10日上午) of "3月10日", or the month (2022年12月) of
+    2022年12月9日; a day alone is no date to the reader, a month is less than the article says.
 
     >>> q = Query.parse("全国政协会议闭幕时间")
     >>> date_from_evidence("10日上午[1]", q, ["新华社北京3月10日电 会议10日上午闭幕"])
     '3月10日上午[1]'
+    >>> date_from_evidence("2022年12月[1]", q, ["2022年12月9日，首架交付"])
+    '2022年12月9日[1]'
     >>> date_from_evidence("3月10日[1]", q, ["新华社北京3月10日电"]), date_from_evidence("10日[1]", Query.parse("多少?"), ["3月10日"])
     ('3月10日[1]', '10日[1]')
     """
@@ -115,9 +119,9 @@ def date_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
     for found in _DATE_SPAN.finditer(answer):
         day = found.group(0)
         longer = [m.group(0) for text in evidence for m in _DATE_SPAN.finditer(normalised(text))
-                  if m.group(0).endswith(day) and len(m.group(0)) > len(day)]
-        if longer:
-            return answer[:found.start()] + max(longer, key=len) + answer[found.end():]
+                  if (m.group(0).endswith(day) or m.group(0).startswith(day)) and len(m.group(0)) > len(day)]
+        if len(set(longer)) == 1:  # two dates that would complete it (12月9日, 12月31日): left as it is
+            return answer[:found.start()] + longer[0] + answer[found.end():]
     return answer
 
 

@@ -44,8 +44,6 @@ _PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "�
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
 # Words that ask for a share rather than name the figure (完成年度任务的百分之多少?).
 _ASKING_WORDS = frozenset({"百分之", "百分比"})
-# Words that ask when (下水的时间): the answering sentence gives a date instead.
-_WHEN_WORDS = frozenset({"时间", "日期", "时候"})
 _CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
 _DATE_UNITS = frozenset("年月日号")  # 6月, 22日: a date, not a figure
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
@@ -78,9 +76,8 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
 def _metric_terms(query: Query) -> list[str]:
     """The question's topic words that name the figure: no place, period, rank or asking words."""
     period = period_phrases(query.simple)
-    asking = _ASKING_WORDS | (_WHEN_WORDS if asked_kind(query.simple) == WHEN else frozenset())
     return [t for t in query.topic if t not in query.places and t not in _RANK_WORDS and t not in _PERIOD_WORDS
-            and t not in asking and not any(t in phrase for phrase in period)]
+            and t not in _ASKING_WORDS and not any(t in phrase for phrase in period)]
 
 
 def _mended(parts: list[str]) -> list[str]:

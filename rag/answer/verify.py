@@ -72,8 +72,10 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     if mismatch:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))
-    other = matching_clause(query, checked.citations, passages)
-    if other is not None:  # the answer took another item of a list: the item asked about, quoted
+    # the answer took another item of a list of figures: the item asked about, quoted (a name or
+    # a date is no item of such a list: 阿根廷队与法国队 is not replaced by a clause naming 阿根廷)
+    other = matching_clause(query, checked.citations, passages) if checked.claimed else None
+    if other is not None:
         quoted = cite_and_verify(other, query, passages)
         if not quoted.unbacked and quoted.citations:
             return Verdict(other, False, True, quoted.citations, own, None, [], [MATCHING_FIX])

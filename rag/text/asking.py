@@ -17,6 +17,8 @@ FIGURE = "figure"
 # 谁 / 哪位 ask for a person; 冠军, 得主, 主演 … name a person or team as the answer.
 _WHO = re.compile(r"谁|哪位|哪个人|哪些人|哪支|哪个队|哪家|冠军|得主|主演|主创|导演|叫什么|名字|\bwho\b", re.I)
 _WHEN = re.compile(r"什么时候|何时|哪天|哪一天|哪一年|哪年|几月|几号|日期|时间$|时间[是为]?[?？]?$|\bwhen\b", re.I)
+# Words that ask when (下水的时间): an answering passage gives a date instead.
+WHEN_WORDS = frozenset({"时间", "日期", "时候"})
 # A date as Chinese news writes it: 2021年11月23日, 11月23日, 3月, 23日 (a bare year is not enough:
 # the question usually names it already).
 DATE = re.compile(r"\d{1,2}月(\d{1,2}[日号])?|\d{1,2}[日号]")
