@@ -7,8 +7,9 @@ are cut: clauses made only of the question's words are dropped, and in the first
 leading words that are the question's own (and a copula after them: 是, 为, 达) go. A word the
 question does not have stops the cut, so what qualifies the answer stays (近, 约, 超过), and when
 the question's words come again after it, nothing is cut (another year or place: 2019年上半年衡阳
-进出口总额144.6亿元 answering a question about 2023 is kept whole, and the gates then see it). Questions asking why, how or whether, English questions, and answers
-citing more than one place (markers inside the text) are left as they are. Does not call the model.
+进出口总额144.6亿元 answering a question about 2023 is kept whole, and the gates then see it).
+Questions asking why, how or whether, English questions, and answers citing more than one place
+(markers inside the text) are left as they are. Does not call the model.
 """
 
 from __future__ import annotations
