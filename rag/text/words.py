@@ -79,8 +79,17 @@ GENERIC_PLACES = frozenset({"城市", "国家", "地区", "省份", "省市", "�
                             "境内", "沿海", "内地", "内陆", "全国", "全省", "全市", "各地", "当地", "异地"})
 
 
+# Last characters of a measure, never of a place: jieba's dictionary tags 满意度 as a place.
+_MEASURE_ENDS = frozenset("度率量额值数")
+
+
 def key_terms(simple: str) -> list[str]:
-    """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市)
-    and acronyms (GDP, CPI) in a Simplified text. ``key_terms("长沙2023年GDP是多少?") == ['长沙', 'GDP']``"""
+    """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市,
+    nor a measure such as 满意度) and acronyms (GDP, CPI) in a Simplified text.
+
+    >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?")
+    (['长沙', 'GDP'], [])
+    """
     return [w.word for w in jieba().posseg.lcut(simple)
-            if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES) or _ACRONYM.fullmatch(w.word)]
+            if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES and w.word[-1] not in _MEASURE_ENDS)
+            or _ACRONYM.fullmatch(w.word)]
