@@ -27,6 +27,8 @@ FIX = "short_span"
 _ASKS_SENTENCE = re.compile(r"为什么|为何|如何|怎么|怎样|原因|吗|是否|哪些措施|什么意义")
 # Words between the restated question and the answer that carry nothing: 是196.79亿元, 达446.1亿元.
 _LINKS = frozenset({"是", "为", "了", "的", "在", "与", "和", "有", "共", "达", "达到", "共计", "合计", "：", ":"})
+# Words that belong to the figure after them.
+_BOUND = frozenset({"第", "近", "约", "超", "超过", "逾", "共"})
 _LEAD = re.compile(r"^(根据(现有)?资料[，,]?|据资料[，,]?|\d\.\s+)")
 _CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")
 _BODY_AND_MARKERS = re.compile(rf"^(.*?)\s*((?:{MARKER_TEXT})+)[。.]?\s*$", re.S)
@@ -42,6 +44,8 @@ def short_span(answer: str, query: Query) -> str:
     '2020年10月15日[2]'
     >>> short_span("144.6亿元，居全省第二[2]", Query.parse("2019年上半年衡阳进出口总额居全省第几?"))
     '144.6亿元，居全省第二[2]'
+    >>> short_span("第71位[1]", Query.parse("2020年衡阳排第几位?"))
+    '第71位[1]'
     >>> short_span("2019年上半年衡阳进出口总额144.6亿元[1]", Query.parse("衡阳2023年进出口总额是多少?"))
     '2019年上半年衡阳进出口总额144.6亿元[1]'
     """
@@ -87,11 +91,14 @@ def _restated_prefix(clause: str, question: str) -> int:
     """How many leading characters of ``clause`` are the question's own words (and links); 0 when
     more of the question's words follow the first new one (2021年进出口总额30亿元: the restatement
     is interleaved with what differs from the question, so nothing is cut)."""
-    length = 0
+    cut: list[str] = []
     for word in jieba().lcut(clause):
         if not _in_question(word, question):
             break
-        length += len(word)
+        cut.append(word)
+    while cut and cut[-1] in _BOUND:  # 第 of 第71位 belongs to the rank, though the question has it
+        cut.pop()
+    length = sum(map(len, cut))
     rest = NUMBER.sub(" ", normalised(clause[length:]))
     if any(len(w) >= 2 and w in question for w in _words(rest) if any(ch.isalnum() for ch in w)):
         return 0
