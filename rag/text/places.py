@@ -1,5 +1,7 @@
 """English names of Chinese places, so that an English question's place takes part in the place
-check as a Chinese question's does ("What was Changsha's total ..." must find 长沙 in a passage).
+check as a Chinese question's does ("What was Changsha's total ..." must find 长沙 in a passage);
+their Chinese names are also the places jieba does not know as places (岳阳, 常德, 邵阳: it tags them
+as personal names), words.key_terms adds them.
 
 The table is general, not drawn from any question set: the provinces and province-level cities,
 the provincial capitals, Hunan's 14 prefecture-level divisions (the province the seed articles
@@ -34,6 +36,9 @@ ENGLISH_PLACES: dict[str, str] = {
     "Yueyang": "岳阳", "Changde": "常德", "Zhangjiajie": "张家界", "Yiyang": "益阳", "Chenzhou": "郴州",
     "Yongzhou": "永州", "Huaihua": "怀化", "Loudi": "娄底", "Xiangxi": "湘西",
 }
+
+
+CHINESE_PLACES = frozenset(ENGLISH_PLACES.values())
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,6 +11,8 @@ import functools
 import logging
 import re
 
+from .places import CHINESE_PLACES
+
 # Question words and particles that carry no topic; numbers, places and terms are kept.
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 也 都 有 为 对 从 以 之 其 这 那 个 中 上 下 第 年 月 日 吗 呢 吧 啊 "
@@ -87,9 +89,14 @@ def key_terms(simple: str) -> list[str]:
     """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市,
     nor a measure such as 满意度) and acronyms (GDP, CPI) in a Simplified text.
 
-    >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?")
-    (['长沙', 'GDP'], [])
+    >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?"), key_terms("岳阳和常德的进出口总额")
+    (['长沙', 'GDP'], [], ['岳阳', '常德'])
     """
     return [w.word for w in jieba().posseg.lcut(simple)
             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES and w.word[-1] not in _MEASURE_ENDS)
-            or _ACRONYM.fullmatch(w.word)]
+            or _ACRONYM.fullmatch(w.word) or _known_place(w.word)]
+
+
+def _known_place(word: str) -> bool:
+    """A place of the table in text/places.py, with or without 市/县/区/省: jieba tags 岳阳 as a name."""
+    return word in CHINESE_PLACES or (len(word) > 2 and word.rstrip("市县区省") in CHINESE_PLACES)
