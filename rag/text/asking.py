@@ -3,7 +3,9 @@
 Used by the extractive fallback (answer/quoting.py), whose checks are written for figures: a
 sentence "answers" a figure question when it holds a number, but a number proves nothing about a
 question asking who (a sentence about a champion's 2021 season names no champion) and any number is
-no date (7000吨级 for "…下水的时间"). Only the question's own words are read; no model.
+no date (7000吨级 for "…下水的时间"); by the date repair (answer/fixes.py); and by Query, whose
+topic words leave out the words that ask when (时间 of 开幕时间). Only the question's own words are
+read; no model.
 """
 
 from __future__ import annotations
