@@ -24,7 +24,7 @@ from ..query import Query
 from ..text.asking import WHEN, asked_kind
 from ..text.english_numbers import english_reading
 from ..text.numbers import NUMBER, normalised, value_of
-from ..text.sentences import MARKER_TEXT, strip_markers
+from ..text.sentences import MARKER, MARKER_TEXT, strip_markers
 
 _BARE_NUMBER = re.compile(rf"^\s*(\d{{1,4}})\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
 _RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
@@ -66,6 +66,7 @@ def rank_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
     return answer
 
 
+_DATE_PARTS = frozenset("年月日号时点")
 # Words before a figure that make it true: 近70% is not 70%.
 _QUALIFIER = re.compile(r"(近|约|超过|超|逾|不少于|不到|不足|将近|接近|大约)$")
 
@@ -77,19 +78,24 @@ def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> s
     '近70%[1]'
     >>> qualifier_from_evidence("近70%[1]", Query.parse("开工率是多少?"), ["开工率近70%"])
     '近70%[1]'
+    >>> qualifier_from_evidence("1月17日[1]", Query.parse("春运首日是哪天?"), ["还有不到1个月，春运首日（1月17日）"])
+    '1月17日[1]'
     """
     text = normalised(answer)
     if len(text) != len(answer):
         return answer
+    text = MARKER.sub(lambda marker: " " * len(marker.group(0)), text)  # [1] holds no figure
     for m in reversed(list(NUMBER.finditer(text))):
-        if _QUALIFIER.search(text[:m.start()]):
-            continue
-        figure = m.group(0).strip()
+        after = text[m.end():m.end() + 1]
+        if _QUALIFIER.search(text[:m.start()]) or after in _DATE_PARTS:
+            continue  # qualified already, or a date (1月17日), which 不到1个月 does not qualify
+        # the same figure: a word that follows it (个 of 1个月) must follow it in the sentence too
+        figure = m.group(0).strip() + (after if re.match(r"[\u4e00-\u9fff]", after) else "")
         for sentence in evidence:
             sentence = normalised(sentence)
             at = sentence.find(figure)
             qualifier = _QUALIFIER.search(sentence[:at]) if at > 0 else None
-            if qualifier and not re.match(r"[\d.]", sentence[at + len(figure):at + len(figure) + 1]):
+            if qualifier and not re.match(r"[\d.]", sentence[at - 1:at]):
                 answer = answer[:m.start()] + qualifier.group(0) + answer[m.start():]
                 break
     return answer
