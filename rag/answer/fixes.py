@@ -85,6 +85,7 @@ def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> s
     if len(text) != len(answer):
         return answer
     text = MARKER.sub(lambda marker: " " * len(marker.group(0)), text)  # [1] holds no figure
+    evidence = [normalised(sentence) for sentence in evidence]
     for m in reversed(list(NUMBER.finditer(text))):
         after = text[m.end():m.end() + 1]
         if _QUALIFIER.search(text[:m.start()]) or after in _DATE_PARTS:
@@ -92,7 +93,6 @@ def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> s
         # the same figure: a word that follows it (个 of 1个月) must follow it in the sentence too
         figure = m.group(0).strip() + (after if re.match(r"[\u4e00-\u9fff]", after) else "")
         for sentence in evidence:
-            sentence = normalised(sentence)
             at = sentence.find(figure)
             qualifier = _QUALIFIER.search(sentence[:at]) if at > 0 else None
             if qualifier and not re.match(r"[\d.]", sentence[at - 1:at]):

@@ -121,7 +121,7 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
             simple = to_simplified(clause)
             context = to_simplified("".join(parts[max(at - 2, 0):at + 1]))
             if missing[0] in simple and all(t in context for t in missing) \
-                    and all(t in tokenize(context) for t in missing) \
+                    and set(missing) <= set(tokenize(context)) \
                     and sum(t in context for t in terms) >= sum(t in cited for t in terms) \
                     and _period_fits(query, context, year_of(chunk.date)) \
                     and _has_figure(query, simple, context, year_of(chunk.date)):
