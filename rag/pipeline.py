@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Generator as Gen, Iterator
 
-from .answer.gates import before_asking, relevance_threshold
+from .answer.gates import before_asking, relevance_threshold, relevant
 from .answer.joining import joined_answer
 from .answer.prompting import build_messages, refusal_sentence
 from .answer.retrieval import Retriever
@@ -76,32 +76,37 @@ class Pipeline:
         A question of several parts (multipart.py) is answered part by part and the answers joined."""
         clock = _Clock()
         asked, query = self.parse(question, previous)                              # 1 parse
+        resolved_from = previous if query is not asked else None
         parts = split_question(query)
         if parts:
-            yield from self._stream_parts(asked, parts, k, clock)
+            yield from self._stream_parts(asked, parts, k, clock, resolved_from)
             return
-        yield from self._stream_one(asked, query, k, clock)
+        yield from self._stream_one(asked, query, k, clock, resolved_from)
 
-    def _stream_parts(self, asked: Query, parts: list[str], k: int | None, clock: "_Clock") -> Iterator[Event]:
+    def _stream_parts(self, asked: Query, parts: list[str], k: int | None, clock: "_Clock",
+                      resolved_from: str | None) -> Iterator[Event]:
         """Each part through the single path, its tokens streamed under a line of its own; then the
         joined answer (answer/joining.py)."""
         answers = []
         for at, part in enumerate(parts):
             if at:
                 yield Event("token", "\n")
-            for event in self._stream_one(asked, Query.parse(part, self.settings.max_question_chars), k, clock):
+            part_query = Query.parse(part, self.settings.max_question_chars)
+            for event in self._stream_one(asked, part_query, k, clock, resolved_from):
                 if event.kind == "answer":
                     answers.append((part, event.data))
                 else:
                     yield event
         yield Event("answer", joined_answer(asked.asked, answers, asked.script, clock.timings()))
 
-    def _stream_one(self, asked: Query, query: Query, k: int | None, clock: "_Clock") -> Iterator[Event]:
-        """Steps 2-6 for one single question (``asked`` as the user wrote it, ``query`` as answered)."""
+    def _stream_one(self, asked: Query, query: Query, k: int | None, clock: "_Clock",
+                    resolved_from: str | None = None) -> Iterator[Event]:
+        """Steps 2-6 for one single question (``asked`` as the user wrote it, ``query`` as answered,
+        ``resolved_from`` the standalone question a follow-up was resolved from)."""
         hits = self.retriever.search(query, k or self.settings.k)                  # 2 retrieve
         clock.retrieved()
         yield Event("retrieved", hits)
-        reason = self.gate(query, hits)                                            # 3 gate
+        reason = self.gate(query, hits, resolved_from, k)                          # 3 gate
         if reason is not None:
             text = refusal_sentence(query.script)
             yield Event("token", text)
@@ -124,10 +129,20 @@ class Pipeline:
         text = resolve(asked, Query.parse(previous, limit)) if previous else None
         return asked, (Query.parse(text, limit) if text else asked)
 
-    def gate(self, query: Query, hits: list[Hit]) -> str | None:
-        """Why the model is not asked, or None (answer/gates.py)."""
+    def gate(self, query: Query, hits: list[Hit], resolved_from: str | None = None, k: int | None = None) -> str | None:
+        """Why the model is not asked, or None (answer/gates.py). A follow-up whose conversation is on
+        topic (the question it was resolved from passes the relevance gate) is not refused for its
+        own cosine alone."""
         threshold = relevance_threshold(self.settings, self.retriever.embedder.id, query.script)
-        return before_asking(query, hits, threshold, self.settings.min_term_coverage)
+
+        def on_topic_conversation() -> bool:
+            if resolved_from is None:
+                return False
+            before = Query.parse(resolved_from, self.settings.max_question_chars)
+            limit = relevance_threshold(self.settings, self.retriever.embedder.id, before.script)
+            return relevant(before, self.retriever.search(before, k or self.settings.k), limit)
+
+        return before_asking(query, hits, threshold, self.settings.min_term_coverage, on_topic_conversation)
 
     def _generate(self, messages: Messages, script: str, clock: "_Clock") -> Gen[Event, None, str]:
         """Stream the model's reply as "token" events (in the question's script); return it whole."""

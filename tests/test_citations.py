@@ -82,3 +82,16 @@ def test_an_answer_without_figures_or_markers_is_cited_to_the_passage_holding_it
     assert c.doc_id == "001" and c.added and "于德輝" in c.evidence and result.fixes == ["citation_for_words"]
     # nothing of its own to match: left uncited rather than cited at random
     assert checked("衡阳市商务局。", "衡阳市商务局局长是谁?", passages).citations == []
+
+
+def test_an_answer_for_another_bound_than_the_question_sets_is_refused_and_not_quoted():
+    from rag.answer.verify import verify_reply
+
+    passage = Chunk("003#5", "003", 0, 0, "去年10月31日,永州现场签约投资1亿元以上的工业项目38个,其中投资5亿元以上的工业项目18个。",
+                    title="永州推动湘商回归", date="2022")
+    other = verify_reply(Query.parse("永州投资10亿元以上的工业项目多少个?"), "18个[1]", [passage])
+    assert other.refused and "no bound of 10亿元以上" in other.refusal_reason and other.citations == []
+    declined = verify_reply(Query.parse("永州投资10亿元以上的工业项目多少个?"), "无法回答", [passage])
+    assert declined.refused  # the sentence names 永州 and 工业项目, but not the bound: no quote
+    same = verify_reply(Query.parse("永州投资5亿元以上的工业项目多少个?"), "18个[1]", [passage])
+    assert not same.refused and same.answer.startswith("18个") and same.citations[0].doc_id == "003"

@@ -158,6 +158,45 @@ def test_an_english_question_whose_place_and_terms_one_passage_names_passes_the_
         assert "similarity 0.730 < 0.748" in before_asking(Query.parse(off_topic), hits, 0.748, 0.5)
 
 
+def test_a_follow_up_of_an_on_topic_conversation_is_not_refused_for_its_own_cosine(fake_index):
+    # Fake-embedder cosines: the first question's best passage 0.725, its follow-up's standalone 0.646.
+    p, gen = pipeline(fake_index, reply="11.66亿元[1]", min_relevance=0.7)
+    first = p.ask("永州上半年全市园区规模工业企业增加值增速是多少?")
+    assert "similarity" not in (first.refusal_reason or "")
+    asked_before = len(gen.calls)
+    follow = p.ask("实缴税金收入呢?", previous=first.standalone)
+    assert follow.standalone == "永州上半年全市园区实缴税金收入是多少?"
+    assert len(gen.calls) == asked_before + 1 and "similarity" not in (follow.refusal_reason or "")
+    alone = p.ask(follow.standalone)  # the same words with no conversation to vouch for them
+    assert alone.refused and "similarity 0.646 < 0.7" in alone.refusal_reason
+    off = p.ask("今天天气怎么样?")
+    assert off.refused and "similarity" in off.refusal_reason
+    after_off = p.ask("那衡阳呢?", previous=off.standalone)  # resolved, but from an off-topic question
+    assert after_off.refused and "similarity" in after_off.refusal_reason
+
+
+def test_an_on_topic_conversation_lifts_only_the_relevance_gate():
+    from rag.answer.gates import before_asking
+    from rag.documents import Chunk, Hit
+
+    passage = Chunk("y#1", "y", 0, 30, "全市园区规模工业企业增加值增速9.4%,实缴税金收入11.66亿元。", "永州", "2022",
+                    search_text="永州 2022\n全市园区规模工业企业增加值增速9.4%,实缴税金收入11.66亿元。")
+    hits = [Hit(passage, 0.03, 1, dense_score=0.86)]
+    asked: list[str] = []
+
+    def on_topic() -> bool:
+        asked.append("the question before")
+        return True
+
+    taxes = Query.parse("永州上半年实缴税金收入是多少?")
+    assert "similarity 0.860 < 0.867" in before_asking(taxes, hits, 0.867, 0.5)
+    assert before_asking(taxes, hits, 0.867, 0.5, on_topic) is None and asked
+    # Its words still face the other gates: a figure no passage speaks of is refused all the same.
+    assert "常住人口" in before_asking(Query.parse("永州上半年常住人口是多少?"), hits, 0.867, 0.5, on_topic)
+    asked.clear()
+    assert before_asking(taxes, hits, 0.85, 0.5, on_topic) is None and not asked  # not called: it costs a search
+
+
 def test_off_topic_question_below_the_relevance_threshold_is_not_sent(fake_index):
     p, gen = pipeline(fake_index, min_relevance=0.999, min_relevance_latin=0.999)
     answer = p.ask("What is the weather like?")

@@ -4,7 +4,11 @@ Before asking (``before_asking``), the first gate that fails gives the refusal r
 - the question is usable (not only orders to the assistant), and something was retrieved;
 - relevance: the best passage's cosine similarity reaches the threshold calibrated for the
   index's embedder and the question's script (``relevance_threshold``), unless the question is
-  English and one passage names its places and trade terms (``named_in_one_passage``);
+  English and one passage names its places and trade terms (``named_in_one_passage``), or it is
+  a follow-up whose conversation is on topic (``on_topic_conversation``: the question it was
+  resolved from passes this gate itself; 实缴税金收入呢? made 永州上半年实缴税金收入是多少? scores
+  0.867 where 永州上半年全市园区规模工业企业增加值增速是多少? scored well above). Its words still
+  face the gates below, which refuse what the articles do not hold;
 - places: every place or acronym of the question (长沙, GDP) appears in some retrieved passage;
 - coverage: the best passages of the two best-matching articles hold enough of the question's
   topic words (常住人口 or 社会消费品零售总额 asked where only 进出口总额 is written);
@@ -15,11 +19,16 @@ question about a whole year is not answered by sentences that are all about a pa
 (``part_for_whole``: 上半年 196.79亿元 for 永州2022年进出口总额), nor by sentences that all name
 other years than the question's (``other_year_evidence``: a 2020 score for 2021, although the
 article is of 2021), nor by figures that the cited sentence states for another year
-(``figures_of_other_years``: 从2022年6月立项,到2023年营业收入1.8亿元 for 2022's revenue).
+(``figures_of_other_years``: 从2022年6月立项,到2023年营业收入1.8亿元 for 2022's revenue), nor
+by passages that do not state the bound the question sets (``bound_not_cited``: 投资5亿元以上的
+工业项目18个 for 投资10亿元以上的).
 Does not call the model.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Callable
 
 from ..config import Settings
 from ..documents import Chunk, Hit, year_of
@@ -50,15 +59,17 @@ def relevance_threshold(settings: Settings, embedder_id: str, script: str) -> fl
     return calibrated["latin" if latin else "han"] if calibrated else None
 
 
-def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, min_coverage: float) -> str | None:
-    """Why retrieval alone shows the articles cannot answer, or None when the model should be asked."""
+def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, min_coverage: float,
+                  on_topic_conversation: Callable[[], bool] | None = None) -> str | None:
+    """Why retrieval alone shows the articles cannot answer, or None when the model should be asked.
+    ``on_topic_conversation``, for a follow-up: whether the question it was resolved from passes
+    the relevance gate (called only when this one does not: it costs a retrieval)."""
     if query.unusable:
         return query.unusable
     if not hits:
         return "no passages were retrieved"
-    best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
-    if min_relevance is not None and best < min_relevance and not named_in_one_passage(query, hits):
-        return f"the best passage is not about the question (similarity {best:.3f} < {min_relevance})"
+    if not relevant(query, hits, min_relevance) and not (on_topic_conversation and on_topic_conversation()):
+        return f"the best passage is not about the question (similarity {best_similarity(hits):.3f} < {min_relevance})"
     texts = [h.chunk.search_text for h in hits]
     missing = [term for term in query.places if not any(mentions(t, term) for t in texts)]
     if missing:
@@ -70,6 +81,16 @@ def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, mi
     if query.period.years and all_other_years(query, [h.chunk for h in hits]):
         return f"no retrieved passage is about {', '.join(str(y) for y in sorted(query.period.years))}"
     return None
+
+
+def best_similarity(hits: list[Hit]) -> float:
+    """The best passage's cosine similarity to the question (0 when none was scored densely)."""
+    return max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+
+
+def relevant(query: Query, hits: list[Hit], min_relevance: float | None) -> bool:
+    """Whether ``query`` passes the relevance gate on ``hits`` (always, with no threshold)."""
+    return min_relevance is None or best_similarity(hits) >= min_relevance or named_in_one_passage(query, hits)
 
 
 def named_in_one_passage(query: Query, hits: list[Hit]) -> bool:
@@ -192,3 +213,23 @@ def figures_of_other_years(query: Query, answer: str, evidence: list[str]) -> st
         return None
     years = ", ".join(map(str, sorted(set(stated))))  # all are ints here
     return f"figures stated for {years}, not {', '.join(map(str, sorted(want)))}"
+
+
+# A figure that bounds what is counted: 投资10亿元以上的项目, 5000万元及以上, 100人以下
+_BOUND = re.compile(NUMBER.pattern + r"\s*(?:及|或)?以[上下内]")
+
+
+def bound_not_cited(query: Query, cited_texts: list[str]) -> str | None:
+    """When the question bounds what it counts by a figure (投资10亿元以上的) that no cited passage
+    states: that bound; else None. A count of 5亿元以上 projects is no count of 10亿元以上 ones.
+
+    >>> passage = "10月31日签约投资1亿元以上的工业项目38个,其中投资5亿元以上的工业项目18个。"
+    >>> bound_not_cited(Query.parse("永州投资10亿元以上的项目是多少?"), [passage])
+    'passages that state no bound of 10亿元以上'
+    >>> bound_not_cited(Query.parse("其中投资5亿元以上的项目多少个?"), [passage])
+    """
+    stated = {value_of(bound) for text in cited_texts for bound in _BOUND.finditer(normalised(text))}
+    for bound in _BOUND.finditer(normalised(query.text)):
+        if value_of(bound) not in stated:
+            return f"passages that state no bound of {bound.group(0)}"
+    return None

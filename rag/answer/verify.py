@@ -24,7 +24,7 @@ from ..text.script import to_script
 from .citations import cite_and_verify
 from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, qualifier_from_evidence,
                     rank_from_evidence, readings_after_quote)
-from .gates import cited_mismatch, figures_of_other_years, other_year_evidence, part_for_whole
+from .gates import bound_not_cited, cited_mismatch, figures_of_other_years, other_year_evidence, part_for_whole
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 from .repairs import unit_from_passage
@@ -66,7 +66,8 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
     cited_evidence = [c.evidence for c in checked.citations]
-    mismatch = (cited_mismatch(query, [passages[c.n - 1] for c in checked.citations])
+    cited = [passages[c.n - 1] for c in checked.citations]
+    mismatch = (cited_mismatch(query, cited) or bound_not_cited(query, [c.text for c in cited])
                 or part_for_whole(query, cited_evidence) or other_year_evidence(query, cited_evidence)
                 or figures_of_other_years(query, text, cited_evidence))
     if mismatch:
@@ -89,7 +90,8 @@ def _quote_or_refuse(query: Query, passages: list[Chunk], refusal: Verdict) -> V
         return refusal
     quoted = readings_after_quote(quoted, query)
     checked = cite_and_verify(quoted, query, passages)  # the quote is shown as the passage has it
-    if checked.unbacked or not checked.citations:
+    if checked.unbacked or not checked.citations \
+            or bound_not_cited(query, [passages[c.n - 1].text for c in checked.citations]):
         return refusal
     return Verdict(quoted, False, True, checked.citations, refusal.model_answer, None, [],
                    [QUOTED])  # the fixes of a reply that is not shown do not count
