@@ -39,10 +39,14 @@ _ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|�
                            r"|占|比重|排第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
 # Where the asking part of a question starts (是多少, 排第几 …): what comes before it is the subject.
-_ASKING = re.compile(r"是多少|有多少|多少|是几|第几|排第|排名|居全|位列|是什么|是谁|是哪|哪|什么时候|怎么|如何|为什么|吗|呢|[?？]")
+_ASKING = re.compile(r"是多少|有多少|多少|是几|第几|有几|几[个家项列名位次]|排第|排名|居全|位列|是什么|是谁|是哪|哪|什么时候|怎么|如何|为什么|吗|呢|[?？]")
+# An asking part that asks only an amount or a count (是多少?, 多少个工作日?), not an action (几个已开工建设?).
+_AMOUNT_ASKED = re.compile(r"(是|有)?(多少|几)[^?？，,]{0,4}[?？]?")
 _ASKS_COUNT = re.compile(r"多少(个|家|项|列|名)|几(个|家|项|列|名)")
 # A trade partner, as in 对非洲进出口贸易额, 对欧盟23.6亿元: the place after 对 before the trade words.
 _PARTNER = re.compile(r"对(?P<partner>[\u4e00-\u9fff]{2,6}?)(?=进出口|贸易|出口|进口|投资|合作|订单|呢|的|[?？]|$)")
+# Words that make the place after them a partner of the question's own place (衡阳与广东…签订).
+_PARTNER_WORDS = ("对", "与", "同")
 # A place as the scope of a rank or share (在湖南省排第几, 居全省): not the place the question is about.
 _SCOPE = r"(在|居|位列|位居|占)(全)?{}(省|市)?(内|中)?(排|第|居|位|的)?"
 # What may follow a context's last place or period and still belong to it: 南岳机场, 2018年以来.
@@ -122,9 +126,60 @@ def _resolve(query: Query, before: Query) -> str | None:
     if partner and _PARTNER.search(subject) and _ends_asking(rest[partner.end():]):
         old = _PARTNER.search(subject)  # 对欧盟呢? after 对东盟贸易额: the same figure for the new partner
         return subject[:old.start("partner")] + partner["partner"] + subject[old.end("partner"):] + _asking(before.simple)
+    sibling = _sibling(rest, before.simple)
+    if sibling is not None:  # 民营500强呢? after …三类500强项目投资总额是多少?: that group's figure
+        return sibling
+    if _AMOUNT.match(rest) and _ASKS_COUNT.search(before.simple):  # 总投资额是多少? after …项目有几个?
+        return _counted(before.simple) + _amount_asked(rest)
     if rest.rstrip("?？").endswith("呢"):  # 货邮吞吐量呢? -> 货邮吞吐量是多少?
         rest = rest.rstrip("?？")[:-1] + _asking(before.simple)
     return _context(before, period) + rest  # another metric: the previous place and period
+
+
+# The amount of things a question counted (总投资额是多少? after …项目有几个?): their amount, not the
+# event's or the place's total.
+_AMOUNT = re.compile(r"(总投资额|投资总额|总投资|投资额|投资规模|签约金额|合同额|金额|到位资金|货值|产值)(是多少|多少|呢)?[?？]?$")
+# The thing counted after 多少个/几个, as in 签约引进多少个项目?
+_COUNTED = re.compile(r"(?:多少|几)[个家项列名]([\u4e00-\u9fff]*)[?？]?$")
+# The longest follow-up read as naming a sibling of a word of the question before (民营500强呢?).
+_SIBLING_MAX = 10  # characters two names must share at their end to be of a kind (500强, 吞吐量)
+
+
+def _counted(before: str) -> str:
+    """The previous question's subject with the thing it counted: 2024衡商大会上衡阳签约引进项目 of
+    2024衡商大会上衡阳签约引进多少个项目?, 2024衡商大会上「三类500强」企业项目 of …企业项目有几个?."""
+    counted = _COUNTED.search(before)
+    return _subject(before) + (counted.group(1) if counted else "")
+
+
+def _amount_asked(rest: str) -> str:
+    """An amount follow-up with the asking part an amount takes: 总投资额呢? -> 总投资额是多少?."""
+    name = _AMOUNT.match(rest).group(1)
+    return name + "是多少?"
+
+
+def _sibling(rest: str, before: str) -> str | None:
+    """For a follow-up that only names something short and says 呢 (民营500强呢?, 货邮吞吐量呢?): the
+    previous question's subject with the word that ends like that name (三类500强, 旅客吞吐量)
+    replaced by it, when there is one: a group or kind of the same sort. The shared ending is three
+    characters or holds a digit (项目 or 投资 alone is too common to make two names of a kind).
+    None otherwise."""
+    name = rest.rstrip("?？")
+    if not name.endswith("呢") or not 3 <= len(name) <= _SIBLING_MAX:
+        return None
+    name = name[:-1]
+    subject = _subject(before)
+    for size in range(len(name) - 1, 1, -1):  # the longest shared ending first
+        ending = name[-size:]
+        at = subject.find(ending)
+        if at <= 0 or (size < 3 and not re.search(r"\d", ending)):
+            continue
+        words = [w.word for w in jieba.posseg.cut(subject[:at])]
+        head = words[-1] if words else ""
+        if head == name[:-size] or re.search(r"\d", head) or len(head) > 4:
+            return None
+        return subject[:at - len(head)] + name + subject[at + size:] + _asking(before)
+    return None
 
 
 # What a question asks for after 多少/几 (个工作日?): two questions with the same ask the same kind of figure.
@@ -147,10 +202,11 @@ def _repeated_verb(rest: str, before: str) -> int | None:
 
 
 def _own_places(query: Query) -> list[str]:
-    """The places the question is about: not a trade partner (对非洲), a rank's scope (在湖南省排) or
-    an acronym."""
+    """The places the question is about: not a trade partner (对非洲, 与广东…签订), a rank's scope
+    (在湖南省排) or an acronym."""
     return [p for p in query.places if not p.isascii()  # an acronym (GDP) is a figure, not a place
-            and f"对{p}" not in query.simple and not re.search(_SCOPE.format(re.escape(p)), query.simple)]
+            and not any(f"{word}{p}" in query.simple for word in _PARTNER_WORDS)
+            and not re.search(_SCOPE.format(re.escape(p)), query.simple)]
 
 
 def _context(before: Query, period: list[str]) -> str:
@@ -241,7 +297,7 @@ def _asking(simple: str) -> str:
     """The asking part of a question when it asks an amount or a count (是多少?, 多少个?), else 是多少?:
     for a follow-up that names another metric and only says 呢."""
     asking = simple[len(_subject(simple)):]  # a rank or a name asked of another figure is not carried over
-    return asking if "多少" in asking or _ASKS_COUNT.search(asking) else "是多少?"
+    return asking if _AMOUNT_ASKED.fullmatch(asking) else "是多少?"
 
 
 def _ends_asking(text: str) -> bool:

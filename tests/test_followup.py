@@ -76,7 +76,17 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     ("2021中国民营企业500强峰会上衡阳签约金额多少?", "其中500强项目几个?", "2021中国民营企业500强峰会上衡阳其中500强项目几个?"),
     # the thing a context is about, when a verb follows it, stays with the context (hd05, hd06)
     ("截至2021年8月底松木港累计完成港口吞吐量多少?", "其中集装箱完成多少标箱?", "截至2021年8月底松木港其中集装箱完成多少标箱?"),
-    ("衡阳中欧（中亚）班列累计开行多少列?", "货值多少?", "衡阳中欧(中亚)班列货值多少?"),
+    # the amount of the things a question counted: its whole subject with them (hd06, hv06, d10)
+    ("衡阳中欧（中亚）班列累计开行多少列?", "货值多少?", "衡阳中欧(中亚)班列累计开行货值是多少?"),
+    ("2024衡商大會上「三類500強」企業項目有幾個?", "總投資額是多少?", "2024衡商大會上「三類500強」企業項目總投資額是多少?"),
+    ("2024衡商大会上衡阳签约引进多少个项目?", "总投资额是多少?", "2024衡商大会上衡阳签约引进项目总投资额是多少?"),
+    # a group of the same kind as one of the previous subject replaces it (hv03), a kind too (d12)
+    ("2018年至今衡阳引进的三类500强项目投资总额是多少?", "民营500强呢?", "2018年至今衡阳引进的民营500强项目投资总额是多少?"),
+    # …but two names that only share 项目 or 投资 are not of a kind, and no action is carried (hz04)
+    ("2013年益阳签约引进投资1亿元以上项目中几个已开工建设?", "意向投资总额呢?", "2013年益阳意向投资总额是多少?"),
+    # a place the question's own place deals with (与广东) is no place of a follow-up (hv10)
+    ("衡阳与广东相关港口签订合作协议后外贸企业整体货物通关时间压缩了多少?", "2023年以水路运输方式进出口的占比呢?",
+     "衡阳2023年以水路运输方式进出口的占比多少?"),
     ("瑞达电源2023年营业收入多少?", "净利润呢?", "瑞达电源2023年净利润多少?"),  # a last word read as a verb is the metric
     # the same action at another point, the same unit asked (hx04); a kind of place is no place (hx14)
     ("永州社会投资建设项目总审批时限压缩至多少个工作日?", "压缩前是多少个工作日?",
