@@ -5,12 +5,16 @@ A question is read as [context: its place, period, organisation][metric][the ask
 衡阳2023年 | 进出口总额 | 是多少?, and a follow-up replaces the parts it names:
 - a question that names its own place and topic stands alone, even right after another topic
   (益阳签约了多少个亿元以上项目?): a topic switch inherits no place, figure or year. A place that is
-  a trade partner (对非洲…) or the scope of a rank (在湖南省排第几) is not the question's own place;
+  a trade partner (对非洲…, 与广东…签订) or the scope of a rank (在湖南省排第几) is not the
+  question's own place;
 - one that only names another period or place (那2022年呢? 上半年呢? 永州呢?) is the previous
   question with that period or place put in: 衡阳2022年进出口总额是多少?;
 - one about the previous figure (它/其/这…, 为什么, 同比增长多少?, 增幅是多少?, 居全省第几?) is
   the previous question's subject with this question after it: 衡阳2023年进出口总额同比增长多少?;
 - another trade partner (对欧盟呢?) replaces the previous one: 衡阳对欧盟贸易额是多少?;
+- a group of a kind with a word of the previous subject (民营500强呢? after …三类500强项目投资总额)
+  replaces that word; an amount (总投资额是多少?) after a count is the amount of the things counted:
+  2024衡商大会上「三类500强」企业项目总投资额是多少? (question_parts.py);
 - another metric (货邮吞吐量呢? 签约了多少个项目?) keeps the previous context and replaces the
   metric: 南岳机场2020年货邮吞吐量是多少?; its own period replaces the previous one.
 The standalone question is written in the follow-up's script. English follow-ups of an English
@@ -27,8 +31,9 @@ import jieba.posseg
 from .errors import InputError
 from .followup_english import resolve_english
 from .query import Query
+from .question_parts import ASKS_COUNT, amount_of_counted, asking_part, ends_asking, sibling_question, subject_part
 from .text.periods import period_phrases
-from .text.script import detect_script, to_script, to_simplified
+from .text.script import to_script
 
 # Words that carry no topic in a follow-up: the filler of "那…呢?" and period words.
 _FILLER = frozenset({"那", "那么", "呢", "又", "还有", "上半年", "下半年", "前三季度", "一季度", "第一季度", "全年"})
@@ -38,11 +43,6 @@ _REFERS_BACK = re.compile(r"^(那么|那)?(它|其|该|此|这|那个|这个|为
 _ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|与上年相比)?(增长|增加|增幅|增速|涨幅|下降|减少|降幅"
                            r"|占|比重|排第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
-# Where the asking part of a question starts (是多少, 排第几 …): what comes before it is the subject.
-_ASKING = re.compile(r"是多少|有多少|多少|是几|第几|有几|几[个家项列名位次]|排第|排名|居全|位列|是什么|是谁|是哪|哪|什么时候|怎么|如何|为什么|吗|呢|[?？]")
-# An asking part that asks only an amount or a count (是多少?, 多少个工作日?), not an action (几个已开工建设?).
-_AMOUNT_ASKED = re.compile(r"(是|有)?(多少|几)[^?？，,]{0,4}[?？]?")
-_ASKS_COUNT = re.compile(r"多少(个|家|项|列|名)|几(个|家|项|列|名)")
 # A trade partner, as in 对非洲进出口贸易额, 对欧盟23.6亿元: the place after 对 before the trade words.
 _PARTNER = re.compile(r"对(?P<partner>[\u4e00-\u9fff]{2,6}?)(?=进出口|贸易|出口|进口|投资|合作|订单|呢|的|[?？]|$)")
 # Words that make the place after them a partner of the question's own place (衡阳与广东…签订).
@@ -112,74 +112,29 @@ def _resolve(query: Query, before: Query) -> str | None:
         if not period and not own:
             return None
         return _with_place(_with_period(before.simple, period), before.places, own)
-    subject = _subject(before.simple)
+    subject = subject_part(before.simple)
     repeated = _repeated_verb(rest, before.simple)
     if repeated is not None:  # 压缩前是多少个工作日? after …总审批时限压缩至多少个工作日?
         return before.simple[:repeated] + rest
     if _REFERS_BACK.match(query.simple) or _ABOUT_FIGURE.match(rest):  # about the previous figure
-        if query.simple.startswith("其中") and not _ASKS_COUNT.search(before.simple):
+        if query.simple.startswith("其中") and not ASKS_COUNT.search(before.simple):
             # 其中 of an amount: its items. 其中 stays: without it the small model gives the total
             # (15个 for "…峰会上衡阳500强项目几个?", 8个 for "…峰会上衡阳其中500强项目几个?")
             return _context(before, period) + "其" + rest
         return subject + rest
     partner = _PARTNER.match(rest)
-    if partner and _PARTNER.search(subject) and _ends_asking(rest[partner.end():]):
+    if partner and _PARTNER.search(subject) and ends_asking(rest[partner.end():]):
         old = _PARTNER.search(subject)  # 对欧盟呢? after 对东盟贸易额: the same figure for the new partner
-        return subject[:old.start("partner")] + partner["partner"] + subject[old.end("partner"):] + _asking(before.simple)
-    sibling = _sibling(rest, before.simple)
+        return subject[:old.start("partner")] + partner["partner"] + subject[old.end("partner"):] + asking_part(before.simple)
+    sibling = sibling_question(rest, before.simple)
     if sibling is not None:  # 民营500强呢? after …三类500强项目投资总额是多少?: that group's figure
         return sibling
-    if _AMOUNT.match(rest) and _ASKS_COUNT.search(before.simple):  # 总投资额是多少? after …项目有几个?
-        return _counted(before.simple) + _amount_asked(rest)
+    amount = amount_of_counted(rest, before.simple)
+    if amount is not None:  # 总投资额是多少? after …项目有几个?
+        return amount
     if rest.rstrip("?？").endswith("呢"):  # 货邮吞吐量呢? -> 货邮吞吐量是多少?
-        rest = rest.rstrip("?？")[:-1] + _asking(before.simple)
+        rest = rest.rstrip("?？")[:-1] + asking_part(before.simple)
     return _context(before, period) + rest  # another metric: the previous place and period
-
-
-# The amount of things a question counted (总投资额是多少? after …项目有几个?): their amount, not the
-# event's or the place's total.
-_AMOUNT = re.compile(r"(总投资额|投资总额|总投资|投资额|投资规模|签约金额|合同额|金额|到位资金|货值|产值)(是多少|多少|呢)?[?？]?$")
-# The thing counted after 多少个/几个, as in 签约引进多少个项目?
-_COUNTED = re.compile(r"(?:多少|几)[个家项列名]([\u4e00-\u9fff]*)[?？]?$")
-# The longest follow-up read as naming a sibling of a word of the question before (民营500强呢?).
-_SIBLING_MAX = 10  # characters two names must share at their end to be of a kind (500强, 吞吐量)
-
-
-def _counted(before: str) -> str:
-    """The previous question's subject with the thing it counted: 2024衡商大会上衡阳签约引进项目 of
-    2024衡商大会上衡阳签约引进多少个项目?, 2024衡商大会上「三类500强」企业项目 of …企业项目有几个?."""
-    counted = _COUNTED.search(before)
-    return _subject(before) + (counted.group(1) if counted else "")
-
-
-def _amount_asked(rest: str) -> str:
-    """An amount follow-up with the asking part an amount takes: 总投资额呢? -> 总投资额是多少?."""
-    name = _AMOUNT.match(rest).group(1)
-    return name + "是多少?"
-
-
-def _sibling(rest: str, before: str) -> str | None:
-    """For a follow-up that only names something short and says 呢 (民营500强呢?, 货邮吞吐量呢?): the
-    previous question's subject with the word that ends like that name (三类500强, 旅客吞吐量)
-    replaced by it, when there is one: a group or kind of the same sort. The shared ending is three
-    characters or holds a digit (项目 or 投资 alone is too common to make two names of a kind).
-    None otherwise."""
-    name = rest.rstrip("?？")
-    if not name.endswith("呢") or not 3 <= len(name) <= _SIBLING_MAX:
-        return None
-    name = name[:-1]
-    subject = _subject(before)
-    for size in range(len(name) - 1, 1, -1):  # the longest shared ending first
-        ending = name[-size:]
-        at = subject.find(ending)
-        if at <= 0 or (size < 3 and not re.search(r"\d", ending)):
-            continue
-        words = [w.word for w in jieba.posseg.cut(subject[:at])]
-        head = words[-1] if words else ""
-        if head == name[:-size] or re.search(r"\d", head) or len(head) > 4:
-            return None
-        return subject[:at - len(head)] + name + subject[at + size:] + _asking(before)
-    return None
 
 
 # What a question asks for after 多少/几 (个工作日?): two questions with the same ask the same kind of figure.
@@ -214,7 +169,7 @@ def _context(before: Query, period: list[str]) -> str:
     what belongs to it, 南岳机场, 2018年以来, and the thing it is about when a verb follows: 松木港 of
     截至2021年8月底松木港累计完成…, 班列 of 衡阳中欧(中亚)班列累计开行), without its period when
     the follow-up names one."""
-    subject = _subject(before.simple)
+    subject = subject_part(before.simple)
     ends = [m.end() for phrase in period_phrases(subject) for m in re.finditer(re.escape(phrase), subject)]
     ends += [m.end() for place in _own_places(before) for m in re.finditer(re.escape(place), subject)]
     if not ends:
@@ -278,27 +233,3 @@ def _with_place(text: str, old_places: tuple[str, ...], new_places: list[str]) -
     if old_places and old_places[0] in text:
         return text.replace(old_places[0], new_places[0], 1)
     return new_places[0] + text
-
-
-def subject_of(question: str) -> str:
-    """What a question asks about, in its own script: ``subject_of("衡陽2023年進出口總額是多少?")`` is
-    ``"衡陽2023年進出口總額"``."""
-    return to_script(_subject(to_simplified(question)), detect_script(question))
-
-
-def _subject(simple: str) -> str:
-    """What a question asks about: its words before the asking part. ``_subject("衡阳2023年进出口总额是多少?")``
-    is ``"衡阳2023年进出口总额"``."""
-    found = _ASKING.search(simple)
-    return simple[:found.start()] if found else simple
-
-
-def _asking(simple: str) -> str:
-    """The asking part of a question when it asks an amount or a count (是多少?, 多少个?), else 是多少?:
-    for a follow-up that names another metric and only says 呢."""
-    asking = simple[len(_subject(simple)):]  # a rank or a name asked of another figure is not carried over
-    return asking if _AMOUNT_ASKED.fullmatch(asking) else "是多少?"
-
-
-def _ends_asking(text: str) -> bool:
-    return not text.rstrip("?？") or text.rstrip("?？") == "呢"

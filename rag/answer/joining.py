@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..documents import Answer, Citation, Hit
-from ..followup import subject_of
+from ..question_parts import subject_of
 from ..text.sentences import MARKER
 from .prompting import refusal_sentence
 
