@@ -197,6 +197,20 @@ def test_an_on_topic_conversation_lifts_only_the_relevance_gate():
     assert before_asking(taxes, hits, 0.85, 0.5, on_topic) is None and not asked  # not called: it costs a search
 
 
+def test_a_place_that_only_frames_a_rank_need_not_be_in_the_passages():
+    from rag.answer.gates import before_asking, cited_mismatch
+    from rag.documents import Chunk, Hit
+
+    passage = Chunk("000#2", "000", 0, 30, "今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。", "开放的衡阳越发自信",
+                    "2019", search_text="开放的衡阳越发自信 2019\n今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。")
+    hits = [Hit(passage, 0.03, 1, dense_score=0.9)]
+    rank = Query.parse("衡阳2019年上半年进出口总额在湖南排第几?")
+    assert rank.places == ("衡阳", "湖南")
+    assert before_asking(rank, hits, 0.867, 0.5) is None and cited_mismatch(rank, [passage]) is None
+    # a place the question is about is still required
+    assert "湖南" in before_asking(Query.parse("湖南2019年上半年进出口总额是多少?"), hits, 0.867, 0.5)
+
+
 def test_off_topic_question_below_the_relevance_threshold_is_not_sent(fake_index):
     p, gen = pipeline(fake_index, min_relevance=0.999, min_relevance_latin=0.999)
     answer = p.ask("What is the weather like?")

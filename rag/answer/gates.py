@@ -9,7 +9,8 @@ Before asking (``before_asking``), the first gate that fails gives the refusal r
   resolved from passes this gate itself; 实缴税金收入呢? made 永州上半年实缴税金收入是多少? scores
   0.867 where 永州上半年全市园区规模工业企业增加值增速是多少? scored well above). Its words still
   face the gates below, which refuse what the articles do not hold;
-- places: every place or acronym of the question (长沙, GDP) appears in some retrieved passage;
+- places: every place or acronym of the question (长沙, GDP) appears in some retrieved passage,
+  but a place that only frames a rank (在湖南排第几: 居全省第二 answers it);
 - coverage: the best passages of the two best-matching articles hold enough of the question's
   topic words (常住人口 or 社会消费品零售总额 asked where only 进出口总额 is written);
 - period: not every retrieved passage is about other years than the question names.
@@ -36,6 +37,7 @@ from ..query import Query
 from ..text.english_terms import chinese_terms
 from ..text.numbers import NUMBER, normalised, numbers, value_of
 from ..text.periods import passage_period, question_period, year_before
+from ..text.places import rank_scope
 from ..text.sentences import strip_markers
 
 # Best-passage similarity below which a question is off-topic, per embedder id and question script
@@ -71,7 +73,8 @@ def before_asking(query: Query, hits: list[Hit], min_relevance: float | None, mi
     if not relevant(query, hits, min_relevance) and not (on_topic_conversation and on_topic_conversation()):
         return f"the best passage is not about the question (similarity {best_similarity(hits):.3f} < {min_relevance})"
     texts = [h.chunk.search_text for h in hits]
-    missing = [term for term in query.places if not any(mentions(t, term) for t in texts)]
+    missing = [term for term in query.places if not rank_scope(term, query.simple)
+               and not any(mentions(t, term) for t in texts)]
     if missing:
         return f"no retrieved passage mentions {', '.join(missing)}"
     if query.topic:
@@ -148,7 +151,8 @@ def cited_mismatch(query: Query, cited: list[Chunk]) -> str | None:
     passage is not about."""
     if not cited:
         return None
-    places = [term for term in query.places if not any(mentions(c.search_text, term) for c in cited)]
+    places = [term for term in query.places if not rank_scope(term, query.simple)
+              and not any(mentions(c.search_text, term) for c in cited)]
     if places:
         return f"passages that do not mention {', '.join(places)}"
     if query.period.years and all_other_years(query, cited):

@@ -6,7 +6,8 @@ as personal names), words.key_terms adds them.
 The table is general, not drawn from any question set: the provinces and province-level cities,
 the provincial capitals, Hunan's 14 prefecture-level divisions (the province the seed articles
 cover) and China's largest cities. A name is matched as a whole word, case-insensitively, with or
-without "'s". Does not translate anything else.
+without "'s". Does not translate anything else. Also: whether a question names a place only as the
+frame of a rank it asks (``rank_scope``).
 """
 
 from __future__ import annotations
@@ -67,3 +68,14 @@ def first_english_place(text: str) -> str | None:
     """
     found = _pattern().search(text)
     return found.group(1) if found else None
+
+
+def rank_scope(place: str, simple: str) -> bool:
+    """Whether the (Simplified) question names ``place`` only as the frame of a rank it asks
+    (在湖南排第几, 居湖南省第几): a passage answers it as 位列湖南省第3 or 居全省第二, so the
+    place need not be written there.
+
+    >>> rank_scope("湖南", "衡阳2019年上半年进出口总额在湖南排第几?"), rank_scope("湖南", "湖南2023年进出口总额是多少?")
+    (True, False)
+    """
+    return re.search(f"(在|居|位列|位居){re.escape(place)}(省|市)?(内|中)?(排|第|居|位)", simple) is not None

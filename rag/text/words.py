@@ -17,6 +17,7 @@ from .places import CHINESE_PLACES
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 也 都 有 为 对 从 以 之 其 这 那 个 中 上 下 第 年 月 日 吗 呢 吧 啊 "
     "至 到 多少 几 几个 几位 哪 哪个 哪些 哪里 什么 怎么 怎样 如何 是否 请问 请 "
+    "这些 那些 这个 那个 这是 那是 "
     "a an the of in on at to for and or is are was were be been what which who how many much "
     "did does do s its it by with from as that this".split())
 
@@ -41,8 +42,8 @@ def jieba():
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens, lower-cased, without punctuation, spaces and stopwords.
 
-    >>> tokenize("衡阳2023年进出口总额是多少?")
-    ['衡阳', '2023', '进出', '出口', '进出口', '总额']
+    >>> tokenize("衡阳2023年进出口总额是多少?"), tokenize("这些商会共有多少个?")
+    (['衡阳', '2023', '进出', '出口', '进出口', '总额'], ['商会', '共有'])
     """
     tokens = []
     for token in jieba().lcut_for_search(text):
@@ -78,7 +79,8 @@ def topic_terms(terms: list[str]) -> list[str]:
 
 # Words jieba tags as places that name no place: a kind of place (直达多少个城市?).
 GENERIC_PLACES = frozenset({"城市", "国家", "地区", "省份", "省市", "城乡", "国内", "国外", "海外", "境外",
-                            "境内", "沿海", "内地", "内陆", "全国", "全省", "全市", "各地", "当地", "异地"})
+                            "境内", "沿海", "内地", "内陆", "全国", "全省", "全市", "各地", "当地", "异地",
+                            "外国", "外地", "外省", "本地", "本省", "本市", "各国", "全球", "世界"})
 
 
 # Last characters of a measure, never of a place: jieba's dictionary tags 满意度 as a place.
@@ -91,6 +93,8 @@ def key_terms(simple: str) -> list[str]:
 
     >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?"), key_terms("岳阳和常德的进出口总额")
     (['长沙', 'GDP'], [], ['岳阳', '常德'])
+    >>> key_terms("衡阳已和几个外国城市建立友好城市关系?")
+    ['衡阳']
     """
     return [w.word for w in jieba().posseg.lcut(simple)
             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES and w.word[-1] not in _MEASURE_ENDS)
