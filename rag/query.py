@@ -17,7 +17,7 @@ from .text.asking import WHEN, WHEN_WORDS, asked_kind
 from .text.injection import without_instructions
 from .text.numbers import Figure, numbers
 from .text.periods import Period, question_period
-from .text.places import english_places
+from .text.places import english_places, rank_scope
 from .text.script import detect_script, to_simplified
 from .text.words import content_terms, key_terms, longest_terms, tokenize, topic_terms
 
@@ -53,7 +53,7 @@ class Query:
 
         >>> q = Query.parse("衡陽2019年上半年進出口總額居全省第幾?")
         >>> q.script, q.simple, q.topic, q.places, sorted(q.period.years), q.rank_unit
-        ('traditional', '衡阳2019年上半年进出口总额居全省第几?', ('衡阳', '上半年', '进出口', '总额', '居', '全省', '第几'), ('衡阳',), [2019], '')
+        ('traditional', '衡阳2019年上半年进出口总额居全省第几?', ('衡阳', '上半年', '进出口', '总额', '居'), ('衡阳',), [2019], '')
         """
         asked = check_question(raw, max_chars)
         text = without_instructions(asked)
@@ -71,8 +71,9 @@ class Query:
 
 def _topic(terms: list[str], simple: str) -> list[str]:
     """The topic words; for a question asking when, not the words that ask it (开幕时间: 时间 is
-    answered by a date, which a passage states without the word)."""
-    topic = topic_terms(terms)
+    answered by a date, which a passage states without the word); for a question asking a rank,
+    not the place that only frames it (湖南 of 在湖南排第几: 居全省第二 answers it)."""
+    topic = [t for t in topic_terms(terms) if not rank_scope(t, simple)]
     return [t for t in topic if t not in WHEN_WORDS] if asked_kind(simple) == WHEN else topic
 
 
