@@ -16,9 +16,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
-from typing import Generator as Gen, Iterator
+from typing import Callable, Generator as Gen, Iterator
 
 from .answer.gates import before_asking, relevance_threshold, relevant
 from .answer.joining import joined_answer
@@ -76,15 +77,15 @@ class Pipeline:
         A question of several parts (multipart.py) is answered part by part and the answers joined."""
         clock = _Clock()
         asked, query = self.parse(question, previous)                              # 1 parse
-        resolved_from = previous if query is not asked else None
+        on_topic = self._on_topic_check(previous, k) if query is not asked else None
         parts = split_question(query)
         if parts:
-            yield from self._stream_parts(asked, parts, k, clock, resolved_from)
+            yield from self._stream_parts(asked, parts, k, clock, on_topic)
             return
-        yield from self._stream_one(asked, query, k, clock, resolved_from)
+        yield from self._stream_one(asked, query, k, clock, on_topic)
 
     def _stream_parts(self, asked: Query, parts: list[str], k: int | None, clock: "_Clock",
-                      resolved_from: str | None) -> Iterator[Event]:
+                      on_topic: Callable[[], bool] | None) -> Iterator[Event]:
         """Each part through the single path, its tokens streamed under a line of its own; then the
         joined answer (answer/joining.py)."""
         answers = []
@@ -92,7 +93,7 @@ class Pipeline:
             if at:
                 yield Event("token", "\n")
             part_query = Query.parse(part, self.settings.max_question_chars)
-            for event in self._stream_one(asked, part_query, k, clock, resolved_from):
+            for event in self._stream_one(asked, part_query, k, clock, on_topic):
                 if event.kind == "answer":
                     answers.append((part, event.data))
                 else:
@@ -100,13 +101,13 @@ class Pipeline:
         yield Event("answer", joined_answer(asked.asked, answers, asked.script, clock.timings()))
 
     def _stream_one(self, asked: Query, query: Query, k: int | None, clock: "_Clock",
-                    resolved_from: str | None = None) -> Iterator[Event]:
+                    on_topic: Callable[[], bool] | None = None) -> Iterator[Event]:
         """Steps 2-6 for one single question (``asked`` as the user wrote it, ``query`` as answered,
-        ``resolved_from`` the standalone question a follow-up was resolved from)."""
+        ``on_topic`` for a follow-up: whether the question it was resolved from is on topic)."""
         hits = self.retriever.search(query, k or self.settings.k)                  # 2 retrieve
         clock.retrieved()
         yield Event("retrieved", hits)
-        reason = self.gate(query, hits, resolved_from, k)                          # 3 gate
+        reason = self.gate(query, hits, on_topic)                                  # 3 gate
         if reason is not None:
             text = refusal_sentence(query.script)
             yield Event("token", text)
@@ -129,20 +130,23 @@ class Pipeline:
         text = resolve(asked, Query.parse(previous, limit)) if previous else None
         return asked, (Query.parse(text, limit) if text else asked)
 
-    def gate(self, query: Query, hits: list[Hit], resolved_from: str | None = None, k: int | None = None) -> str | None:
+    def gate(self, query: Query, hits: list[Hit], on_topic: Callable[[], bool] | None = None) -> str | None:
         """Why the model is not asked, or None (answer/gates.py). A follow-up whose conversation is on
-        topic (the question it was resolved from passes the relevance gate) is not refused for its
-        own cosine alone."""
+        topic (``on_topic``) is not refused for its own cosine alone."""
         threshold = relevance_threshold(self.settings, self.retriever.embedder.id, query.script)
+        return before_asking(query, hits, threshold, self.settings.min_term_coverage, on_topic)
 
-        def on_topic_conversation() -> bool:
-            if resolved_from is None:
-                return False
+    def _on_topic_check(self, resolved_from: str, k: int | None) -> Callable[[], bool]:
+        """Whether ``resolved_from`` (the question a follow-up was resolved from) passes the relevance
+        gate: retrieved when first asked, and once per question, however many parts ask it."""
+
+        @functools.cache
+        def on_topic() -> bool:
             before = Query.parse(resolved_from, self.settings.max_question_chars)
             limit = relevance_threshold(self.settings, self.retriever.embedder.id, before.script)
             return relevant(before, self.retriever.search(before, k or self.settings.k), limit)
 
-        return before_asking(query, hits, threshold, self.settings.min_term_coverage, on_topic_conversation)
+        return on_topic
 
     def _generate(self, messages: Messages, script: str, clock: "_Clock") -> Gen[Event, None, str]:
         """Stream the model's reply as "token" events (in the question's script); return it whole."""
