@@ -115,6 +115,10 @@ class Settings:
     context_budget_tokens: int = 250
     # Budget when passages must go in whole (a question with no Chinese words to match sentences on).
     context_budget_whole_tokens: int = 700
+    # When the model declines although the gates passed, ask it once more to copy the answer out,
+    # with no refusal offered, and keep what it copies only when the passages hold it
+    # (answer/second_reading.py). Costs one more model call on such refusals.
+    second_reading: bool = True
 
     # ---- 7. language model (rag/llm) ----------------------------------------------------------
     # A packaged name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b), a .gguf path,

@@ -8,7 +8,9 @@
 3. gate       answer/gates.py: refuse without asking the model when retrieval shows no answer
 4. prompt     answer/context.py + answer/prompting.py: the sentences that matter, numbered, in the prompt
 5. generate   llm/generators.py: the model's reply, streamed
-6. verify     answer/verify.py: fixes, citations and figure checks; the answer or the refusal
+6. verify     answer/verify.py: fixes, citations and figure checks; the answer or the refusal;
+              when the model declined, a second reading asks it to copy the answer out and keeps it
+              only if the passages hold it (answer/second_reading.py)
 
 ``stream`` yields events for the UI and CLI ("retrieved", then "token"s, then "answer");
 ``ask`` returns the Answer.
@@ -16,6 +18,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from dataclasses import dataclass
@@ -25,10 +28,11 @@ from .answer.gates import before_asking, relevance_threshold, relevant
 from .answer.joining import joined_answer
 from .answer.prompting import build_messages, refusal_sentence
 from .answer.retrieval import Retriever
-from .answer.verify import verify_reply
+from .answer.second_reading import FIX as SECOND_READING, kept, second_messages
+from .answer.verify import MODEL_DECLINED, Verdict, verify_reply
 from .config import Settings
 from .followup import resolve
-from .documents import Answer, Hit
+from .documents import Answer, Chunk, Hit
 from .llm.generators import Generator, Messages, get_generator
 from .multipart import split_question
 from .query import Query
@@ -118,6 +122,8 @@ class Pipeline:
                                             self.generator.count_tokens, self.settings.context_budget_whole_tokens)
         reply = yield from self._generate(messages, query.script, clock)           # 5 generate
         verdict = verify_reply(query, reply, passages)                             # 6 verify
+        if self._reads_again(query, verdict):
+            verdict = yield from self._second_reading(query, messages, passages, verdict, clock)
         yield Event("answer", Answer(asked.asked, verdict.answer, verdict.refused, verdict.verified, verdict.citations,
                                      hits, clock.timings(), self.generator.id, verdict.refusal_reason,
                                      verdict.unverified, self._prompt_tokens(messages), verdict.model_answer,
@@ -147,6 +153,23 @@ class Pipeline:
             return relevant(before, self.retriever.search(before, k or self.settings.k), limit)
 
         return on_topic
+
+    def _reads_again(self, query: Query, verdict: Verdict) -> bool:
+        """The model declined (no sentence could be quoted): worth a second reading (answer/second_reading.py)."""
+        return (self.settings.second_reading and verdict.refused and verdict.refusal_reason == MODEL_DECLINED
+                and query.script != "latin")
+
+    def _second_reading(self, query: Query, first: Messages, passages: list[Chunk], declined: Verdict,
+                        clock: "_Clock") -> Gen[Event, None, Verdict]:
+        """Ask again for the answer's words, streamed under the refusal as provisional text; the
+        copied answer if the passages hold it, else the first refusal."""
+        yield Event("token", "\n")
+        reply = yield from self._generate(second_messages(first, query.script), query.script, clock)
+        verdict = verify_reply(query, reply, passages)
+        if not kept(query, verdict, passages):
+            return declined
+        return dataclasses.replace(verdict, model_answer=declined.model_answer,
+                                   fixes=[*verdict.fixes, SECOND_READING])
 
     def _generate(self, messages: Messages, script: str, clock: "_Clock") -> Gen[Event, None, str]:
         """Stream the model's reply as "token" events (in the question's script); return it whole."""

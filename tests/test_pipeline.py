@@ -220,8 +220,9 @@ def test_off_topic_question_below_the_relevance_threshold_is_not_sent(fake_index
 
 def test_model_refusal_and_made_up_figures_become_refusals(fake_index):
     p, gen = pipeline(fake_index, reply="根據現有資料，無法回答這個問題。")
-    answer = p.ask("衡阳2023年进出口总额的主要市场是哪里?")   # no sentence states it: refused
-    assert answer.refused and answer.answer == "根据现有资料，无法回答这个问题。" and len(gen.calls) == 1
+    answer = p.ask("衡阳2023年进出口总额的主要市场是哪里?")   # no sentence states it, asked twice: refused
+    assert answer.refused and answer.answer == "根据现有资料，无法回答这个问题。" and len(gen.calls) == 2
+    assert answer.fixes == [] and answer.refusal_reason == "the model found no answer in the passages"
     answer = p.ask("衡阳2023年进出口总额是多少?")   # the model declined, but a sentence states it: quoted
     assert not answer.refused and answer.fixes == ["quoted_sentence"] and "446.1亿元" in answer.answer
     assert answer.answer.startswith("原文：「") and answer.model_answer == "根据现有资料，无法回答这个问题。"

@@ -52,7 +52,7 @@ _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The ar
 def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
     """"原文：「sentence」[n]" for the first sentence of ``passages`` (numbered 1..n in the prompt)
     that answers ``query`` by the rules above; None when none does."""
-    terms = chinese_terms(query.text) if query.script == "latin" else [(t,) for t in _metric_terms(query)]
+    terms = chinese_terms(query.text) if query.script == "latin" else [(t,) for t in metric_terms(query)]
     if not terms or (query.script == "latin" and len(terms) < 2):
         # nothing says what figure is asked: any sentence would be a guess; nor does one English
         # term alone, which is too general (enterprise, 企业: any sentence about firms)
@@ -73,7 +73,7 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
     return None
 
 
-def _metric_terms(query: Query) -> list[str]:
+def metric_terms(query: Query) -> list[str]:
     """The question's topic words that name the figure: no place, period, rank or asking words."""
     period = period_phrases(query.simple)
     return [t for t in query.topic if t not in query.places and t not in _RANK_WORDS and t not in _PERIOD_WORDS
@@ -111,7 +111,7 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
                for n, chunk in enumerate(passages, start=1)]
     texts = [to_simplified(c) for _, _, parts in clauses for c in parts]
     cited = to_simplified(" ".join(_with_before(c.evidence, clauses[c.n - 1][2]) for c in cited))
-    terms = _metric_terms(query) + [p for p in query.places if f"对{p}" in query.simple]
+    terms = metric_terms(query) + [p for p in query.places if f"对{p}" in query.simple]
     counts = {t: sum(t in text for text in texts) for t in terms if t not in cited and len(t) >= 2}
     missing = sorted((t for t, count in counts.items() if 1 <= count <= 3), key=counts.get)
     if not missing or not cited:
@@ -123,7 +123,7 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
             if missing[0] in simple and all(t in context for t in missing) \
                     and set(missing) <= set(tokenize(context)) \
                     and sum(t in context for t in terms) >= sum(t in cited for t in terms) \
-                    and _period_fits(query, context, year_of(chunk.date)) \
+                    and period_fits(query, context, year_of(chunk.date)) \
                     and _has_figure(query, simple, context, year_of(chunk.date)):
                 clause = clause.rstrip("；;，,")
                 return f"{_LEAD[query.script]}「{clause if query.script == 'latin' else to_script(clause, query.script)}」[{n}]"
@@ -145,11 +145,11 @@ def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str,
     if not all(place in simple or place in title for place in query.places):
         return False
     if asked_kind(query.simple) == WHEN:
-        return _period_fits(query, simple, pub_year) and has_date(last)
-    return _period_fits(query, simple, pub_year) and _has_figure(query, last, simple, pub_year)
+        return period_fits(query, simple, pub_year) and has_date(last)
+    return period_fits(query, simple, pub_year) and _has_figure(query, last, simple, pub_year)
 
 
-def _period_fits(query: Query, simple: str, pub_year: int | None) -> bool:
+def period_fits(query: Query, simple: str, pub_year: int | None) -> bool:
     """The text is about the question's years and part of a year (a part is no answer for a whole year)."""
     have = passage_period(simple, pub_year)
     want = query.period

@@ -31,6 +31,9 @@ from .repairs import unit_from_passage
 from .span import short_span
 
 
+MODEL_DECLINED = "the model found no answer in the passages"  # the refusal reason of the model's own refusal
+
+
 @dataclass(frozen=True)
 class Verdict:
     answer: str                     # what is shown: the checked answer, or the refusal sentence
@@ -49,7 +52,7 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     refusal = refusal_sentence(query.script)
     if not own or is_refusal(own, refusal):
         return _quote_or_refuse(query, passages, Verdict(refusal, True, True, [], own,
-                                                         "the model found no answer in the passages"))
+                                                         MODEL_DECLINED))
     fixes: list[str] = []
     text = _fix(english_reading_added, _fix(as_rank, own, fixes, query), fixes, query)
     text = _fix(unit_from_passage, text, fixes, query, passages)

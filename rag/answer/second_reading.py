@@ -1,0 +1,95 @@
+"""The second reading: when the model declines, it is asked once more to copy the answer out.
+
+The small model answers "根据现有资料，无法回答这个问题。" for most questions it gets wrong on news it
+was not tuned on, with the answering sentence in its prompt (RGB open corpus: 30 of 41 such
+refusals; 杨利娟调任首席执行官 in the prompt of "海底捞的新任首席执行官是谁?"). Offered no refusal, it
+copies the answer. So, when the gates found the question's topic in the passages and the model
+declined (and no sentence could be quoted), the same passages are asked again with an
+instruction that asks for the answer's words only and offers no refusal. What it copies is then
+checked like any answer (verify.py), and kept only when it is the passages' own words: every word
+of it that the question lacks stands in one clause of a cited passage, and that clause with the
+two clauses on either side (a page names the winner, then the event), or its article's title,
+holds the question's places, fits its period and holds at least ``MIN_SHARED`` of the words that
+name what is asked (not the kind of answer asked for: 城市 of 哪个城市). Otherwise the refusal stands.
+
+The answer names the fix ``second_reading`` and keeps the first reply (the refusal) as the model's
+own answer, so reports count it apart from the model's own accuracy. Builds the messages and
+checks the reply; the pipeline calls the model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..documents import Chunk, year_of
+from ..llm.generators import Messages
+from ..query import Query
+from ..text.script import to_simplified
+from ..text.sentences import MARKER, sentences
+from ..text.words import tokenize
+from .prompting import instructions, prompt_file
+from .quoting import metric_terms, period_fits
+from .verify import Verdict
+
+FIX = "second_reading"
+# The share of the question's naming words (no place, period or asking word) that the answering
+# clause must hold; tuned on the calibration part of the RGB open corpus (eval/README.md).
+MIN_SHARED = 2 / 3
+# The kind of thing asked for (哪个城市, 哪支球队, 什么奖项): the answer names one, the passage need not say the kind.
+_ASKED_KIND = re.compile(r"(?:哪|什么)[个支家位些一项所座部款]?([\u4e00-\u9fff]{2,4})")
+# Words an extracted answer may add that name nothing (答案：…, …是…).
+_FILLER = frozenset({"答案", "答", "回答", "资料", "根据", "显示", "原文"})
+
+
+def second_messages(first: Messages, script: str) -> Messages:
+    """The first prompt with its instruction (which offers the refusal) replaced by one that asks
+    for the answer's own words and a passage number."""
+    extract = json.loads(prompt_file("second_reading.json"))[script]
+    user = first[-1]["content"].replace(instructions(script)["instruction"], "").strip()
+    return [*first[:-1], {"role": "user", "content": f"{user}\n\n{extract}"}]
+
+
+def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
+    """Whether the checked answer to the second reading is the passages' own words (see above)."""
+    if verdict.refused or not verdict.citations or query.script == "latin":
+        return False
+    added = _added_words(query, verdict.answer)
+    if not added:  # the question said back: it names nothing
+        return False
+    asked = {m.group(1) for m in _ASKED_KIND.finditer(query.simple)}
+    # 版, 棒: pieces, not names; 城市 of 哪个城市: what kind of answer is asked, not what it is about
+    wanted = [word for word in metric_terms(query) if len(word) > 1 and not any(word in a for a in asked)]
+    for citation in verdict.citations:
+        chunk = passages[citation.n - 1]
+        title = to_simplified(chunk.title)
+        clauses = [to_simplified(c) for c in sentences(chunk.text, clauses=True) if c.strip()]
+        for at, clause in enumerate(clauses):
+            window = "".join(clauses[max(at - 2, 0):at + 3])
+            if all(word in clause for word in added) and _about(query, window, title, wanted, year_of(chunk.date)):
+                return True
+    return False
+
+
+def _added_words(query: Query, answer: str) -> list[str]:
+    """The answer's words that the question lacks: what it claims (one-character words are left out:
+    去了, 是 join a claim rather than make one)."""
+    text = to_simplified(MARKER.sub("", answer))
+    return [w for w in dict.fromkeys(tokenize(re.sub(r"[^\w.%]+", " ", text)))
+            if len(w) > 1 and w not in _FILLER and w not in query.simple and not _inside_another(w, text, query)]
+
+
+def _inside_another(word: str, text: str, query: Query) -> bool:
+    """jieba's search mode also yields the pieces of a longer word (进出, 出口 of 进出口); a piece of a
+    word the question has is no word of its own."""
+    return any(word in term and term in text for term in query.terms if term != word)
+
+
+def _about(query: Query, window: str, title: str, wanted: list[str], pub_year: int | None) -> bool:
+    """The clause (with the two before it) is about the question: its places (or the title's), its
+    period, and at least MIN_SHARED of its naming words."""
+    if not all(place in window or place in title for place in query.places):
+        return False
+    if not period_fits(query, window, pub_year):
+        return False
+    return not wanted or sum(word in window or word in title for word in wanted) >= MIN_SHARED * len(wanted)
