@@ -112,22 +112,26 @@ def real_retriever(real_settings):
 
 
 class FakeGenerator:
-    """Records every prompt and streams a canned reply in three pieces."""
+    """Records every prompt and streams a canned reply in three pieces; with ``later`` replies, the
+    n-th call gets the n-th reply (the last one repeated)."""
 
     id = "fake-llm"
 
-    def __init__(self, reply: str = "446.1亿元[1]") -> None:
+    def __init__(self, reply: str = "446.1亿元[1]", *later: str) -> None:
         self.reply = reply
+        self.later = list(later)
         self.calls: list[list[dict]] = []
 
     def count_tokens(self, text: str) -> int:
         return len(text)
 
     def stream(self, messages, max_tokens):
+        replies = [self.reply, *self.later]
+        reply = replies[min(len(self.calls), len(replies) - 1)]
         self.calls.append(messages)
-        third = max(1, len(self.reply) // 3)
-        for i in range(0, len(self.reply), third):
-            yield self.reply[i:i + third]
+        third = max(1, len(reply) // 3)
+        for i in range(0, len(reply), third):
+            yield reply[i:i + third]
 
 
 @pytest.fixture(scope="session")

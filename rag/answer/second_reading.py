@@ -7,7 +7,8 @@ copies the answer. So, when the gates found the question's topic in the passages
 declined (and no sentence could be quoted), the same passages are asked again with an
 instruction that asks for the answer's words only and offers no refusal. What it copies is then
 checked like any answer (verify.py), and kept only when it is the passages' own words: every word
-of it that the question lacks stands in one clause of a cited passage, and that clause with the
+of it that the question lacks stands in one clause of a cited passage, beside the last word that
+names what is asked (导演 of "中国版的导演是谁": a clause naming the 编剧 does not answer it), and that clause with the
 two clauses on either side (a page names the winner, then the event), or its article's title,
 holds the question's places, fits its period and holds at least ``MIN_SHARED`` of the words that
 name what is asked (not the kind of answer asked for: 城市 of 哪个城市). Otherwise the refusal stands.
@@ -58,15 +59,18 @@ def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
     if not added:  # the question said back: it names nothing
         return False
     asked = {m.group(1) for m in _ASKED_KIND.finditer(query.simple)}
-    # 版, 棒: pieces, not names; 城市 of 哪个城市: what kind of answer is asked, not what it is about
-    wanted = [word for word in metric_terms(query) if len(word) > 1 and not any(word in a for a in asked)]
+    # 版, 棒: pieces, not names; 城市 of 哪个城市: what kind of answer is asked, not what it is about;
+    # in the question's order, so the last is the word the answer is (导演 of 中国版的导演是谁)
+    wanted = sorted((word for word in metric_terms(query) if len(word) > 1 and not any(word in a for a in asked)),
+                    key=query.simple.find)
     for citation in verdict.citations:
         chunk = passages[citation.n - 1]
         title = to_simplified(chunk.title)
         clauses = [to_simplified(c) for c in sentences(chunk.text, clauses=True) if c.strip()]
         for at, clause in enumerate(clauses):
             window = "".join(clauses[max(at - 2, 0):at + 3])
-            if all(word in clause for word in added) and _about(query, window, title, wanted, year_of(chunk.date)):
+            if all(word in clause for word in added) and (not wanted or wanted[-1] in clause) \
+                    and _about(query, window, title, wanted, year_of(chunk.date)):
                 return True
     return False
 

@@ -1,0 +1,73 @@
+"""The second reading (rag/answer/second_reading.py): asked again when the model declines, the
+copied answer kept only when the passages hold it beside the question's words."""
+
+from __future__ import annotations
+
+from conftest import FakeEmbedder, FakeGenerator
+from rag.answer.prompting import instructions
+from rag.answer.retrieval import Retriever
+from rag.answer.second_reading import FIX, kept, second_messages
+from rag.answer.verify import verify_reply
+from rag.documents import Chunk
+from rag.pipeline import Pipeline
+from rag.query import Query
+
+REFUSAL = "根据现有资料，无法回答这个问题。"
+# Made-up news, so that no rule is written from the articles.
+NEWS = Chunk("n#0", "n", 0, 0, "3月1日晚，某某集团发布公告。副总裁张三调任首席执行官，李四继续担任董事会主席。"
+             "该集团去年营收120亿元。", title="某某集团人事调整", date="2023-03-02")
+OTHER = Chunk("o#0", "o", 0, 0, "某某集团旗下电影由王五担任编剧，赵六担任摄影。", title="电影上映", date="2023-05-01")
+
+
+def _kept(question: str, reply: str, passages=(NEWS, OTHER)) -> bool:
+    query = Query.parse(question)
+    return kept(query, verify_reply(query, reply, list(passages)), list(passages))
+
+
+def test_a_copied_name_is_kept_when_its_clause_is_about_the_question():
+    assert _kept("某某集团的新任首席执行官是谁?", "张三[1]")
+    assert _kept("某某集团的新任首席执行官是谁?", "张三调任首席执行官。[1]")
+
+
+def test_a_copy_is_refused_when_the_passages_do_not_hold_it_beside_the_question():
+    assert not _kept("某某集团的新任首席执行官是谁?", "钱七[1]")               # in no passage
+    assert not _kept("某某集团电影的导演是谁?", "王五[2]")                      # its clause names the 编剧
+    assert not _kept("某某集团的新任首席执行官是谁?", "某某集团首席执行官[1]")  # the question said back
+    assert not _kept("某某集团2021年营收是多少?", "120亿元[1]")                # another year (去年 of 2023)
+    assert not _kept("某某集团的新任首席执行官是谁?", REFUSAL)
+    assert not _kept("Who is the new CEO of the group?", "张三[1]")            # English: not read twice
+
+
+def test_the_kind_asked_for_is_no_word_the_clause_must_hold():
+    city = Chunk("c#0", "c", 0, 0, "某某集团的第一家旗舰店开在孟买。", title="开店")
+    assert _kept("某某集团的第一家旗舰店在哪个城市?", "孟买[1]", [city])
+
+
+def test_the_second_prompt_offers_no_refusal():
+    query = Query.parse("某某集团的新任首席执行官是谁?")
+    first = [{"role": "system", "content": "规则"},
+             {"role": "user", "content": "资料：…\n问题：…\n" + instructions("simplified")["instruction"]}]
+    second = second_messages(first, query.script)
+    assert second[0] == first[0] and REFUSAL not in second[-1]["content"] and "编号" in second[-1]["content"]
+    assert instructions("simplified")["instruction"] not in second[-1]["content"]
+
+
+def _pipeline(settings, *replies, **changes):
+    gen = FakeGenerator(*replies)
+    settings = settings.replace(**changes) if changes else settings
+    return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False), gen
+
+
+def test_the_pipeline_reads_again_and_records_the_fix(fake_index):
+    p, gen = _pipeline(fake_index, REFUSAL, "李守来[1]")
+    answer = p.ask("谁下定决心把产业转移到蓝山?")   # a name: no sentence is quoted for a question asking who
+    assert len(gen.calls) == 2 and not answer.refused and answer.answer.startswith("李守来")
+    assert answer.fixes == [FIX] and answer.model_answer == REFUSAL
+    assert "李守来" in answer.citations[0].evidence and answer.citations[0].doc_id.startswith("003")
+    p, gen = _pipeline(fake_index, REFUSAL, "张三[1]")       # copied from nowhere: the refusal stands
+    answer = p.ask("谁下定决心把产业转移到蓝山?")
+    assert len(gen.calls) == 2 and answer.refused and answer.fixes == [] and answer.answer == REFUSAL
+    p, gen = _pipeline(fake_index, REFUSAL, "李守来[1]", second_reading=False)
+    answer = p.ask("谁下定决心把产业转移到蓝山?")
+    assert len(gen.calls) == 1 and answer.refused
+
