@@ -6,12 +6,16 @@ refusals; 杨利娟调任首席执行官 in the prompt of "海底捞的新任首
 copies the answer. So, when the gates found the question's topic in the passages and the model
 declined (and no sentence could be quoted), the same passages are asked again with an
 instruction that asks for the answer's words only and offers no refusal. What it copies is then
-checked like any answer (verify.py), and kept only when it is the passages' own words: every word
-of it that the question lacks stands in one clause of a cited passage, beside the last word that
-names what is asked (导演 of "中国版的导演是谁": a clause naming the 编剧 does not answer it), and that clause with the
-two clauses on either side (a page names the winner, then the event), or its article's title,
-holds the question's places, fits its period and holds at least ``MIN_SHARED`` of the words that
-name what is asked (not the kind of answer asked for: 城市 of 哪个城市). Otherwise the refusal stands.
+checked like any answer (verify.py), and kept only when it is the passages' own words:
+- every word of it that the question lacks stands in one clause of a cited passage,
+- beside the last word that names what is asked (导演 of "中国版的导演是谁": a clause naming the
+  编剧 does not answer it), and
+- that clause with the two on either side (a page names the winner, then the event), or its
+  article's title, holds the question's places, fits its period and holds at least
+  ``MIN_SHARED`` of the words that name what is asked (not the kind of answer asked for: 城市 of
+  哪个城市; not one-character words).
+Otherwise the refusal stands. English questions are not read twice (their words are not the
+passages' words, so no check could keep a copy).
 
 The answer names the fix ``second_reading`` and keeps the first reply (the refusal) as the model's
 own answer, so reports count it apart from the model's own accuracy. Builds the messages and
@@ -90,8 +94,8 @@ def _inside_another(word: str, text: str, query: Query) -> bool:
 
 
 def _about(query: Query, window: str, title: str, wanted: list[str], pub_year: int | None) -> bool:
-    """The clause (with the two before it) is about the question: its places (or the title's), its
-    period, and at least MIN_SHARED of its naming words."""
+    """The clause's neighbourhood ``window`` is about the question: its places (or the title's), its
+    period, and at least MIN_SHARED of its naming words (in it or the title)."""
     if not all(place in window or place in title for place in query.places):
         return False
     if not period_fits(query, window, pub_year):
