@@ -25,8 +25,10 @@ def _kept(question: str, reply: str, passages=(NEWS, OTHER)) -> bool:
 
 
 def test_a_copied_name_is_kept_when_its_clause_is_about_the_question():
-    assert _kept("某某集团的新任首席执行官是谁?", "张三[1]")
-    assert _kept("某某集团的新任首席执行官是谁?", "张三调任首席执行官。[1]")
+    assert _kept("某某集团的首席执行官是谁?", "张三[1]")
+    assert _kept("某某集团的首席执行官是谁?", "张三调任首席执行官。[1]")
+    # a word of the question the passages lack (新任 for 调任) is not taken on trust
+    assert not _kept("某某集团的新任首席执行官是谁?", "张三[1]")
 
 
 def test_a_copy_is_refused_when_the_passages_do_not_hold_it_beside_the_question():
@@ -36,6 +38,22 @@ def test_a_copy_is_refused_when_the_passages_do_not_hold_it_beside_the_question(
     assert not _kept("某某集团2021年营收是多少?", "120亿元[1]")                # another year (去年 of 2023)
     assert not _kept("某某集团的新任首席执行官是谁?", REFUSAL)
     assert not _kept("Who is the new CEO of the group?", "张三[1]")            # English: not read twice
+
+
+def test_the_clause_must_name_the_figure_asked_about_and_the_window_every_naming_word():
+    trade = Chunk("t#0", "t", 0, 0, "某某市对外承包工程营业额5亿元。实际使用外资3亿元，同比增长12.5%。",
+                  title="某某市外经", date="2021-10-01")
+    assert not _kept("某某市对外承包工程营业额同比增长多少?", "12.5%[1]", [trade])   # 实际使用外资's growth
+    assert _kept("某某市实际使用外资同比增长多少?", "12.5%[1]", [trade])
+    final = Chunk("f#0", "f", 0, 0, "某某杯女单决赛，张三对阵李四。张三获得女单冠军。", title="某某杯")
+    assert not _kept("某某杯男单冠军是谁?", "张三[1]", [final])                          # 女单, not 男单
+    assert _kept("某某杯女单冠军是谁?", "张三[1]", [final])
+
+
+def test_which_time_is_not_answered_by_a_rank():
+    ranks = Chunk("r#0", "r", 0, 0, "某某市以综合得分70分入围百强城市榜单，位列第71位，这是该市第六次入围。", title="榜单")
+    assert not _kept("某某市这是第几次入围百强城市榜单?", "第71位[1]", [ranks])
+    assert _kept("某某市这是第几次入围百强城市榜单?", "第六次[1]", [ranks])
 
 
 def test_the_kind_asked_for_is_no_word_the_clause_must_hold():
