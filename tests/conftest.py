@@ -134,6 +134,17 @@ class FakeGenerator:
             yield reply[i:i + third]
 
 
+def fake_pipeline(settings, *replies: str, **changes):
+    """(a Pipeline over ``settings``' index with the fake embedder and a FakeGenerator of ``replies``,
+    that generator); ``changes`` replace Settings fields."""
+    from rag.answer.retrieval import Retriever
+    from rag.pipeline import Pipeline
+
+    gen = FakeGenerator(*replies)
+    settings = settings.replace(**changes) if changes else settings
+    return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False), gen
+
+
 @pytest.fixture(scope="session")
 def fake_index(tmp_path_factory):
     """A fake-embedder index of seeds/, shared (read-only) by pipeline tests."""

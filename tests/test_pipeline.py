@@ -9,18 +9,15 @@ from rag.llm import generators
 from rag.cli import main
 from rag.errors import InputError
 from rag.answer.prompting import build_messages, is_refusal, passage_block, refusal_sentence
-from rag.answer.retrieval import Retriever
 from rag.pipeline import Pipeline
 from rag.query import Query
 from rag.text.words import key_terms
 
-from conftest import FakeEmbedder, FakeGenerator
+from conftest import FakeGenerator, fake_pipeline
 
 
 def pipeline(settings, reply="446.1亿元[1]", **changes):
-    gen = FakeGenerator(reply)
-    settings = settings.replace(**changes) if changes else settings
-    return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False), gen
+    return fake_pipeline(settings, reply, **changes)
 
 
 def test_prompt_numbers_passages_with_title_date_and_this_year(fake_index):

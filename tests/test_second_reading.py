@@ -3,13 +3,11 @@ copied answer kept only when the passages hold it beside the question's words.""
 
 from __future__ import annotations
 
-from conftest import FakeEmbedder, FakeGenerator
+from conftest import fake_pipeline
 from rag.answer.prompting import instructions
-from rag.answer.retrieval import Retriever
 from rag.answer.second_reading import FIX, kept, second_messages
 from rag.answer.verify import verify_reply
 from rag.documents import Chunk
-from rag.pipeline import Pipeline
 from rag.query import Query
 
 REFUSAL = "根据现有资料，无法回答这个问题。"
@@ -70,22 +68,16 @@ def test_the_second_prompt_offers_no_refusal():
     assert instructions("simplified")["instruction"] not in second[-1]["content"]
 
 
-def _pipeline(settings, *replies, **changes):
-    gen = FakeGenerator(*replies)
-    settings = settings.replace(**changes) if changes else settings
-    return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False), gen
-
-
 def test_the_pipeline_reads_again_and_records_the_fix(fake_index):
-    p, gen = _pipeline(fake_index, REFUSAL, "李守来[1]")
+    p, gen = fake_pipeline(fake_index, REFUSAL, "李守来[1]")
     answer = p.ask("谁下定决心把产业转移到蓝山?")   # a name: no sentence is quoted for a question asking who
     assert len(gen.calls) == 2 and not answer.refused and answer.answer.startswith("李守来")
     assert answer.fixes == [FIX] and answer.model_answer == REFUSAL
     assert "李守来" in answer.citations[0].evidence and answer.citations[0].doc_id.startswith("003")
-    p, gen = _pipeline(fake_index, REFUSAL, "张三[1]")       # copied from nowhere: the refusal stands
+    p, gen = fake_pipeline(fake_index, REFUSAL, "张三[1]")       # copied from nowhere: the refusal stands
     answer = p.ask("谁下定决心把产业转移到蓝山?")
     assert len(gen.calls) == 2 and answer.refused and answer.fixes == [] and answer.answer == REFUSAL
-    p, gen = _pipeline(fake_index, REFUSAL, "李守来[1]", second_reading=False)
+    p, gen = fake_pipeline(fake_index, REFUSAL, "李守来[1]", second_reading=False)
     answer = p.ask("谁下定决心把产业转移到蓝山?")
     assert len(gen.calls) == 1 and answer.refused
 

@@ -70,14 +70,14 @@ def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
     added = _added_words(query, verdict.answer)
     if not added:  # the question said back: it names nothing
         return False
+    ordinal = _ORDINAL_ASKED.search(query.simple)
+    if ordinal and not re.search(rf"第[一二三四五六七八九十百\d]+{ordinal.group(1)}", verdict.answer):
+        return False  # 第几次入围 is not answered by a rank (第71位)
     asked = {m.group(1) for m in _ASKED_KIND.finditer(query.simple)}
     # 版, 棒: pieces, not names; 第几次: asks; 城市 of 哪个城市: what kind of answer is asked, not what it is about;
     # in the question's order, so the last is the word the answer is (导演 of 中国版的导演是谁)
     wanted = sorted((word for word in metric_terms(query) if len(word) > 1 and not _ASKING.search(word)
                      and not any(word in a for a in asked)), key=query.simple.find)
-    ordinal = _ORDINAL_ASKED.search(query.simple)
-    if ordinal and not re.search(rf"第[一二三四五六七八九十百\d]+{ordinal.group(1)}", verdict.answer):
-        return False  # 第几次入围 is not answered by a rank (第71位)
     for citation in verdict.citations:
         chunk = passages[citation.n - 1]
         title = to_simplified(chunk.title)
