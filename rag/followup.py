@@ -18,8 +18,10 @@ A question is read as [context: its place, period, organisation][metric][the ask
 - another metric (货邮吞吐量呢? 签约了多少个项目?) keeps the previous context and replaces the
   metric: 南岳机场2020年货邮吞吐量是多少?; its own period replaces the previous one.
 The standalone question is written in the follow-up's script. English follow-ups of an English
-question are resolved by followup_english.py; a follow-up in one language of a question in the
-other is answered as asked. Does not retrieve.
+question are resolved by followup_english.py; a Chinese follow-up of an English question is
+resolved against that question's places, period and trade words in Chinese
+(``followup_english.chinese_question``); an English follow-up of a Chinese question is answered as
+asked. Does not retrieve.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ import re
 import jieba.posseg
 
 from .errors import InputError
-from .followup_english import resolve_english
+from .followup_english import chinese_question, resolve_english
 from .query import Query
-from .question_parts import ASKS_COUNT, amount_of_counted, asking_part, ends_asking, sibling_question, subject_part
+from .question_parts import (ASKS_COUNT, amount_of_counted, asking_for, asking_part, count_among_counted, ends_asking,
+                             sibling_question, subject_part)
 from .text.periods import period_phrases
 from .text.script import to_script
 
@@ -41,7 +44,9 @@ _FILLER = frozenset({"那", "那么", "呢", "又", "还有", "上半年", "下�
 # about a figure (its change, share or rank), e.g. 同比增长多少? 增幅是多少? 居全省第几? 占园区企业总数的多少?
 _REFERS_BACK = re.compile(r"^(那么|那)?(它|其|该|此|这|那个|这个|为什么|为何|怎么|如何)")
 _ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|与上年相比)?(增长|增加|增幅|增速|涨幅|下降|减少|降幅"
-                           r"|占|比重|排第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
+                           r"|占|比重|排(在)?第|排名|居全|居第|位列|位居|在[\u4e00-\u9fff]{0,4}(排|居|位))")
+# An event's ordinal asked of the previous figure (这是第几次入围?): the event's, not the figure's.
+_EVENT_ORDINAL = re.compile(r"^(这|此|这次|这一次)?是?(?=第几[次届])")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
 # A trade partner, as in 对非洲进出口贸易额, 对欧盟23.6亿元: the place after 对 before the trade words.
 _PARTNER = re.compile(r"对(?P<partner>[\u4e00-\u9fff]{2,6}?)(?=进出口|贸易|出口|进口|投资|合作|订单|呢|的|[?？]|$)")
@@ -91,9 +96,12 @@ def resolve(query: Query, before: Query) -> str | None:
     when ``query`` stands alone (or the two are not in the same language)."""
     if query.unusable or not before.text:
         return None
-    if query.script == "latin" or before.script == "latin":
-        both_english = query.script == before.script
-        return resolve_english(query.text, before.text) if both_english else None
+    if query.script == "latin" and before.script == "latin":
+        return resolve_english(query.text, before.text)
+    if query.script == "latin":
+        return None  # an English follow-up of a Chinese question is answered as asked
+    if before.script == "latin":  # 同比增长了多少? after "How much did Hengyang invest abroad in 2023?"
+        before = Query.parse(chinese_question(before.text))
     resolved = _resolve(query, before)
     return None if resolved is None else to_script(resolved, query.script)
 
@@ -121,6 +129,9 @@ def _resolve(query: Query, before: Query) -> str | None:
             # 其中 of an amount: its items. 其中 stays: without it the small model gives the total
             # (15个 for "…峰会上衡阳500强项目几个?", 8个 for "…峰会上衡阳其中500强项目几个?")
             return _context(before, period) + "其" + rest
+        ordinal = _EVENT_ORDINAL.match(rest)
+        if ordinal and "的" in subject:  # 衡阳2020年入围中国外贸百强城市 | 的综合得分: the event before 的
+            return subject[:subject.rfind("的")] + "是" + rest[ordinal.end():]
         return subject + rest
     partner = _PARTNER.match(rest)
     if partner and _PARTNER.search(subject) and ends_asking(rest[partner.end():]):
@@ -132,8 +143,12 @@ def _resolve(query: Query, before: Query) -> str | None:
     amount = amount_of_counted(rest, before.simple)
     if amount is not None:  # 总投资额是多少? after …项目有几个?
         return amount
+    among = count_among_counted(rest, before.simple)
+    if among is not None:  # 已经开工的有几个? after …签了多少个…项目?
+        return among
     if rest.rstrip("?？").endswith("呢"):  # 货邮吞吐量呢? -> 货邮吞吐量是多少?
-        rest = rest.rstrip("?？")[:-1] + asking_part(before.simple)
+        name = rest.rstrip("?？")[:-1]
+        rest = name + asking_for(name, before.simple)
     return _context(before, period) + rest  # another metric: the previous place and period
 
 

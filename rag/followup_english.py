@@ -9,13 +9,17 @@ Three shapes, read with patterns rather than a model so that they are instant an
 - a pronoun whose antecedent the patterns cannot name ("How many of them ...?" after "How many
   projects did ... sign?"): the previous question and the follow-up together, which retrieval
   and the model read as one question.
-A question that names its own place and more than a place or year stands alone. Does not retrieve.
+A question that names its own place and more than a place or year stands alone. A Chinese
+follow-up of an English question is resolved by followup.py against ``chinese_question``: the
+English question's place, period and trade words in Chinese. Does not retrieve.
 """
 
 from __future__ import annotations
 
 import re
 
+from .text.english_terms import chinese_terms
+from .text.periods import question_period
 from .text.places import english_places, first_english_place
 
 _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|and\s+)(?:in\s+|for\s+)?(?P<rest>.+?)\s*[?？.]?\s*$",
@@ -24,6 +28,10 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PRONOUN = re.compile(r"\b(?P<word>it|its|that figure|this figure|that|this)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(they|them|their|these|those)\b", re.IGNORECASE)
 # "What was <subject>?": the subject is what a pronoun in the next question stands for.
+# Chinese names of the parts of a year (text/periods.py's canonical parts).
+_PARTS_CHINESE = {"H1": "上半年", "H2": "下半年", "Q1-3": "前三季度", "Q1": "一季度"}
+# Glossary words that ask about a figure (its change, share or rank) rather than name it.
+_ASKED_WORDS = frozenset({"增长", "增加", "下降", "占比", "第"})
 _SUBJECT = re.compile(r"^(?:what|how\s+much|how\s+large|how\s+big)\s+(?:was|were|is|are)\s+(?P<subject>.+?)\s*[?？.]?\s*$",
                       re.IGNORECASE)
 
@@ -71,3 +79,17 @@ def _with_place_or_year(before: str, said: str) -> str | None:
     if new_place and old_place:
         return re.sub(rf"\b{re.escape(old_place)}\b", new_place, before, count=1, flags=re.IGNORECASE)
     return None
+
+
+def chinese_question(question: str) -> str:
+    """An English question as a Chinese one made of its places, period and glossary words
+    (text/english_terms.py), for resolving a Chinese follow-up of it: the figure a follow-up's
+    同比增长了多少? is about. Words the glossary lacks are lost, so this is no translation.
+
+    >>> chinese_question("How much did Hengyang invest abroad in 2023?")
+    '衡阳2023年对外投资是多少?'
+    """
+    period = question_period(question)
+    words = [group[0] for group in chinese_terms(question) if group[0] not in _ASKED_WORDS]
+    return ("".join(english_places(question)) + "".join(f"{year}年" for year in sorted(period.years))
+            + "".join(_PARTS_CHINESE[part] for part in sorted(period.parts)) + "".join(words) + "是多少?")

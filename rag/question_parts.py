@@ -24,6 +24,8 @@ ASKS_COUNT = re.compile(r"多少(个|家|项|列|名)|几(个|家|项|列|名)")
 _AMOUNT = re.compile(r"(总投资额|投资总额|总投资|投资额|投资规模|签约金额|合同额|金额|到位资金|货值|产值)(是多少|多少|呢)?[?？]?$")
 # The thing counted after 多少个/几个, as in 签约引进多少个项目?
 _COUNTED = re.compile(r"(?:多少|几)[个家项列名]([\u4e00-\u9fff]*)[?？]?$")
+# An asked unit that is a counter (几个?, 多少家?): what a count of other things may share.
+_COUNTERS = frozenset("个家项列名")
 # The longest follow-up (with its 呢) read as naming something of a kind with a word of the question before.
 _SIBLING_MAX = 10
 
@@ -47,6 +49,58 @@ def asking_part(simple: str) -> str:
     asked of another figure (几个已开工建设?) is not carried over."""
     asking = simple[len(subject_part(simple)):]
     return asking if _AMOUNT_ASKED.fullmatch(asking) else "是多少?"
+
+
+def asking_for(name: str, before: str) -> str:
+    """The asking part for a follow-up that names another figure and says 呢 (``name``: 货邮吞吐量):
+    the previous question's (``asking_part``) when it asks a bare amount (是多少?) or when ``name``
+    is a thing of the kind the previous question asked about, its last character in that question
+    (直井 after …水平井是多少米?, 外商投资项目 after …多少个项目?); else 是多少?, since the unit (人次,
+    资金, 个) was the previous figure's own: 货邮呢? after …旅客吞吐量有多少人次? asks tonnes, and
+    开工率呢? after …开工了几个? a rate.
+
+    >>> asking_for("直井", "衡钢最深水平井是多少米?"), asking_for("开工率", "永州上半年开工了几个?")
+    ('是多少米?', '是多少?')
+    >>> asking_for("外商投资项目", "2024衡商大会上衡阳签约引进了多少个项目?")
+    '多少个?'
+    """
+    asking = asking_part(before)
+    amount = re.match(r"(是|有)?(多少|几)", asking)
+    unit = asking[amount.end():].rstrip("?？") if amount else ""
+    if not unit:
+        return asking
+    if not name or name[-1] not in before:
+        return "是多少?"
+    return asking[:amount.end()] + unit[0] + "?" if unit[0] in _COUNTERS else asking  # 多少个?, not 多少个项目?
+
+
+def count_among_counted(rest: str, before: str) -> str | None:
+    """For a follow-up that counts and names nothing (已经开工的有几个? 投产了多少个?) after a
+    question that counted things: the count among those things, which the follow-up's words alone
+    would lose.
+
+    >>> count_among_counted("已经开工的有几个?", "益阳2013年签了多少个投资上亿元的项目?")
+    '益阳2013年签了投资上亿元的项目中已经开工的有几个?'
+    >>> count_among_counted("外商投资项目有几个?", "2024衡商大会上衡阳签约引进了多少个项目?")
+    """
+    mine = _COUNTED.search(rest)
+    if mine is None or mine.group(1) or not ASKS_COUNT.search(before):
+        return None  # no count, or a count of things it names (几个外商投资项目?)
+    if not _verb_phrase(subject_part(rest)):
+        return None  # names what it counts before the count (外商投资项目有几个?)
+    counted = _COUNTED.search(before)
+    noun = counted.group(1) if counted else ""
+    subject = subject_part(before)
+    among = re.fullmatch(r"(.+)中([^中]+)", subject)
+    if not noun and among and _verb_phrase(among.group(2)):
+        subject = among.group(1)  # 已投产多少个? after …项目中已开工多少个?: among the same things
+    return subject + noun + "中" + rest
+
+
+def _verb_phrase(text: str) -> bool:
+    """Whether ``text`` ends as a clause that names no thing: with 的, 了 or a verb (已经开工的, 开工了)."""
+    words = list(jieba.posseg.cut(text))
+    return bool(words) and (text[-1] in "的了" or words[-1].flag.startswith("v"))
 
 
 def ends_asking(text: str) -> bool:

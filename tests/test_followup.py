@@ -35,7 +35,9 @@ def test_scripts_and_languages():
     assert standalone("那2022年呢？", "衡陽2023年進出口總額是多少?") == "衡阳2022年进出口总额是多少?"  # the follow-up's script
     assert standalone("衡陽呢？", FIRST) == "衡陽2023年進出口總額是多少?"
     assert standalone("What about Yongzhou?", FIRST) == "What about Yongzhou?"  # another language: as asked
-    assert standalone("永州呢?", "What was Hengyang's total in 2023?") == "永州呢?"
+    # a Chinese follow-up of an English question: against its place, period and glossary words (hs08)
+    assert standalone("永州呢?", "What was Hengyang's total in 2023?") == "永州2023年总额是多少?"
+    assert standalone("同比增长了多少?", "How much did Hengyang invest abroad in 2023?") == "衡阳2023年对外投资同比增长了多少?"
     assert standalone("那2022年呢?", None) == "那2022年呢?"
 
 
@@ -94,6 +96,17 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     ("南岳机场目前开通了多少条航线?", "直达多少个城市?", "南岳机场直达多少个城市?"),
     ("衡阳成功申报省级对外投资合作重点培育项目几个?", "培育了几家公司为对外投资企业?", "衡阳培育了几家公司为对外投资企业?"),
     ("永州1月至6月签约“湘商回归”项目多少个?", "其中已开工多少个?", "永州1月至6月签约“湘商回归”项目中已开工多少个?"),
+    # a count that names nothing counts among the things counted before (hs07, hs02, d07)
+    ("益阳2013年签了多少个投资上亿元的项目?", "已经开工的有几个?", "益阳2013年签了投资上亿元的项目中已经开工的有几个?"),
+    ("永州1月至6月签约“湘商回归”项目中已开工多少个?", "已投产多少个?", "永州1月至6月签约“湘商回归”项目中已投产多少个?"),
+    # the previous question's unit goes only to a thing of its kind (hs04, hs02, hs12; hy09)
+    ("南岳机场2020年的旅客吞吐量有多少人次?", "货邮呢?", "南岳机场2020年货邮是多少?"),
+    ("永州上半年开工了几个?", "开工率呢?", "永州上半年开工率是多少?"),
+    ("衡陽2023年「湘商回歸」到位了多少資金?", "新增註冊企業呢?", "衡陽2023年新增註冊企業是多少?"),
+    ("2021年上半年衡阳海关出口整体通关时间压减到多少小时?", "进口呢?", "2021年上半年衡阳海关进口多少小时?"),
+    # a rank of the previous figure, and the ordinal of the event it came from (hs11)
+    ("衡阳2020年入围中国外贸百强城市的综合得分是多少?", "排在第几位?", "衡阳2020年入围中国外贸百强城市的综合得分排在第几位?"),
+    ("衡阳2020年入围中国外贸百强城市的综合得分排在第几位?", "这是第几次入围?", "衡阳2020年入围中国外贸百强城市是第几次入围?"),
 ])
 def test_change_rank_metric_and_partner_follow_ups(previous, follow_up, expected):
     assert standalone(follow_up, previous) == expected

@@ -47,6 +47,19 @@ def test_a_clause_broken_by_a_line_break_is_quoted_whole_and_a_share_asked_in_wo
         "原文：「今年1-6月,庚市实际到位资金262亿元,完成年度任务的48.55%。」[1]"
 
 
+def test_the_figure_must_stand_by_a_word_that_names_it():
+    # a sentence that names the asked figure without giving it, and a figure after a sentence that
+    # names another one, answer nothing (hs09#3, hs04#3 kinds); a figure in words counts (近千亿元)
+    passage = Chunk("n#0", "n", 0, 90, "今年上半年，辛市海关进口通关时间压减至3.03小时，均远优于全国平均水平。"
+                    "辛机场2020年旅客吞吐量达86万人次，货邮吞吐量1523.6吨。壬港截至今年8月底，已累计完成吞吐量78.3万吨。"
+                    "壬市商会会员年营业额近千亿元。", title="辛市开放", date="2021")
+    assert quoted_answer(Query.parse("2021年上半年辛市海关全国平均水平是多少?"), [passage]) is None
+    assert quoted_answer(Query.parse("辛机场2021年货邮是多少?"), [passage]) is None
+    assert quoted_answer(Query.parse("辛机场2020年货邮是多少?"), [passage]) == \
+        "原文：「辛机场2020年旅客吞吐量达86万人次，货邮吞吐量1523.6吨。」[1]"
+    assert quoted_answer(Query.parse("壬市商会会员年营业额有多少?"), [passage]) == "原文：「壬市商会会员年营业额近千亿元。」[1]"
+
+
 def test_a_model_refusal_becomes_the_quoted_sentence_recorded_as_a_fix():
     verdict = verify_reply(Query.parse("甲市2022年进出口总额在全省排第几?"), "根据现有资料，无法回答这个问题。", [PASSAGE])
     assert not verdict.refused and verdict.verified
@@ -108,3 +121,14 @@ def test_a_question_asking_when_needs_no_passage_with_the_word_time():
     assert "时间" in Query.parse("甲市通关时间压缩了多少?").topic
     dated = Chunk("g#0", "g", 0, 60, "2022年甲峰会于11月15日至16日在乙地举行。", title="甲峰会", date="2022")
     assert quoted_answer(Query.parse("2022年甲峰会的时间?"), [dated]) == "原文：「2022年甲峰会于11月15日至16日在乙地举行。」[1]"
+
+
+def test_which_time_answered_with_a_rank_is_refused():
+    # the small model answers 第几次入围? with the list's rank (hy10#1, hs11#3 kind): no figure
+    # of the passage makes a rank the answer to which time
+    ranks = Chunk("r#0", "r", 0, 0, "某某市以综合得分70分入围百强城市榜单，位列第71位。这是该市第六次入围。", title="榜单")
+    question = Query.parse("某某市这是第几次入围百强城市榜单?")
+    rank = verify_reply(question, "第71位[1]", [ranks])
+    assert rank.refused and rank.refusal_reason == "the model's answer (第71位[1]) gives no ordinal of 次 for 第几次"
+    which = verify_reply(question, "第六次[1]", [ranks])
+    assert not which.refused and which.answer == "第六次[1]" and which.citations[0].chunk_id == "r#0"

@@ -22,7 +22,8 @@ other years than the question's (``other_year_evidence``: a 2020 score for 2021,
 article is of 2021), nor by figures that the cited sentence states for another year
 (``figures_of_other_years``: 从2022年6月立项,到2023年营业收入1.8亿元 for 2022's revenue), nor
 by passages that do not state the bound the question sets (``bound_not_cited``: 投资5亿元以上的
-工业项目18个 for 投资10亿元以上的).
+工业项目18个 for 投资10亿元以上的). And a question asking which time (第几次入围?) is not answered
+by an answer without an ordinal of that unit (``ordinal_not_given``: 第71位 is a rank, not 第六次).
 Does not call the model.
 """
 
@@ -38,6 +39,7 @@ from ..text.english_terms import chinese_terms
 from ..text.numbers import NUMBER, normalised, numbers, value_of
 from ..text.periods import passage_period, question_period, year_before
 from ..text.places import rank_scope
+from ..text.script import to_simplified
 from ..text.sentences import strip_markers
 
 # Best-passage similarity below which a question is off-topic, per embedder id and question script
@@ -236,4 +238,23 @@ def bound_not_cited(query: Query, cited_texts: list[str]) -> str | None:
     for bound in _BOUND.finditer(normalised(query.text)):
         if value_of(bound) not in stated:
             return f"passages that state no bound of {bound.group(0)}"
+    return None
+
+
+# 第几次, 第几届 ask which time, answered by an ordinal of the same unit.
+_ORDINAL_ASKED = re.compile(r"第[几幾]([次届])")
+
+
+def ordinal_not_given(query: Query, answer: str) -> str | None:
+    """For a question asking which time (第几次入围?, 第几届?): what an answer that states no ordinal
+    of that unit (第六次, 第3届) gives instead, e.g. a rank (第71位); None when it states one or the
+    question asks no such thing.
+
+    >>> q = Query.parse("这是第几次入围?")
+    >>> ordinal_not_given(q, "第71位[1]"), ordinal_not_given(q, "第六次[1]")
+    ('no ordinal of 次 for 第几次', None)
+    """
+    asked = _ORDINAL_ASKED.search(query.simple)
+    if asked and not re.search(rf"第[一二三四五六七八九十百\d]+{asked.group(1)}", to_simplified(answer)):
+        return f"no ordinal of {asked.group(1)} for {asked.group(0)}"
     return None

@@ -16,7 +16,11 @@ question pins down is in it:
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
 - a figure: a rank (第3) for a rank question, else a number that is not a year or a figure the
   question itself gives, and not stated for another year than the question's (到2023年…1.8亿元);
-  for a question asking when, a month or day (3月10日) instead. A question asking who is never
+  for a question asking when, a month or day (3月10日) instead. For a Chinese question the figure
+  stands by a naming word of the question: in a part of the quoted clause between commas that
+  holds one (a rank: there or after it), and may be written in words there (近千亿元, 三分之一).
+  A clause that names the figure without giving it (…均远优于全国海关平均水平) or gives another
+  figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing. A question asking who is never
   answered by a quote (text/asking.py): no check can tell that a sentence names the one asked for.
 The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,
 the list item a question asks about when the model's answer cites another one (fix
@@ -24,6 +28,8 @@ the list item a question asks about when the model's answer cites another one (f
 """
 
 from __future__ import annotations
+
+import re
 
 from ..documents import Chunk, Citation, year_of
 from ..query import Query
@@ -45,6 +51,10 @@ _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "
 # Words that ask for a share rather than name the figure (完成年度任务的百分之多少?).
 _ASKING_WORDS = frozenset({"百分之", "百分比"})
 _CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
+_PIECE_ENDS = re.compile(r"[，,；;：:]")
+# A figure written in words: 三分之一, 近千亿元, 两百家.
+_WORDED_FIGURE = re.compile(r"[一二三四五六七八九十]分之[一二三四五六七八九十]|[百千万]亿"
+                            r"|[一二三四五六七八九十两][十百千万]+[万亿]?(元|美元|个|家|项|人|吨|倍)")
 _DATE_UNITS = frozenset("年月日号")  # 6月, 22日: a date, not a figure
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
 
@@ -146,6 +156,12 @@ def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str,
         return False
     if asked_kind(query.simple) == WHEN:
         return period_fits(query, simple, pub_year) and has_date(last)
+    if query.script != "latin":  # the figure by a naming word: the comma parts that hold one
+        pieces = _PIECE_ENDS.split(last)
+        named = [at for at, piece in enumerate(pieces) if any(term in piece for group in terms for term in group)]
+        last = "，".join(pieces[named[0]:] if query.asks_rank else [pieces[at] for at in named]) if named else ""
+        if not query.asks_rank and _WORDED_FIGURE.search(last):
+            return period_fits(query, simple, pub_year)
     return period_fits(query, simple, pub_year) and _has_figure(query, last, simple, pub_year)
 
 

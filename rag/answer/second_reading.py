@@ -16,7 +16,8 @@ checked like any answer (verify.py), and kept only when it is the passages' own 
   places, and fits its period. Words that name what is asked are the question's topic words
   less its places, period, asking words, one-character words and the kind of answer asked for
   (城市 of 哪个城市);
-- an answer to 第几次/第几届 is an ordinal of that unit (第六次), not a rank (第71位).
+- an answer to 第几次/第几届 is an ordinal of that unit (第六次), not a rank (第71位): verify_reply
+  refuses that for any answer (gates.ordinal_not_given).
 Otherwise the refusal stands. English questions are not read twice (their words are not the
 passages' words, so no check could keep a copy).
 
@@ -47,8 +48,6 @@ FIX = "second_reading"
 MIN_SHARED_IN_CLAUSE = 0.5
 # A word that asks (第几次, 多少钱): no passage writes it.
 _ASKING = re.compile(r"[几幾哪]|多少|什么")
-# 第几次, 第几届 ask which time, answered by an ordinal of the same unit.
-_ORDINAL_ASKED = re.compile(r"第[几幾]([次届])")
 # The kind of thing asked for (哪个城市, 哪支球队, 什么奖项): the answer names one, the passage need not say the kind.
 _ASKED_KIND = re.compile(r"(?:哪|什么)[个支家位些一项所座部款]?([\u4e00-\u9fff]{2,4})")
 # Words an extracted answer may add that name nothing (答案：…, …是…).
@@ -70,9 +69,6 @@ def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
     added = _added_words(query, verdict.answer)
     if not added:  # the question said back: it names nothing
         return False
-    ordinal = _ORDINAL_ASKED.search(query.simple)
-    if ordinal and not re.search(rf"第[一二三四五六七八九十百\d]+{ordinal.group(1)}", verdict.answer):
-        return False  # 第几次入围 is not answered by a rank (第71位)
     asked = {m.group(1) for m in _ASKED_KIND.finditer(query.simple)}
     # 版, 棒: pieces, not names; 第几次: asks; 城市 of 哪个城市: what kind of answer is asked, not what it is about;
     # in the question's order, so the last is the word the answer is (导演 of 中国版的导演是谁)

@@ -7,7 +7,8 @@ passages state otherwise repaired (10个 → 10座, repairs.py); citations check
 states; the words that only say the question back cut (span.py); an English question's short
 answer as an English sentence; then the answer is refused when every figure it claims is in no
 passage, or when what it cites contradicts the question's place or years, gives a part of a year
-for a whole one, or states the figure for another year (gates.py). Before any of these refusals
+for a whole one, or states the figure for another year, or gives no ordinal (第六次) for 第几次
+(gates.py). Before any of these refusals
 is shown, a passage sentence that plainly answers the question is quoted instead; an answer that
 took another item of a list is replaced by the item asked about, quoted (quoting.py). Every rule
 that changed the reply is listed in ``fixes``. Does not call the model.
@@ -24,7 +25,8 @@ from ..text.script import to_script
 from .citations import cite_and_verify
 from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, qualifier_from_evidence,
                     rank_from_evidence, readings_after_quote)
-from .gates import bound_not_cited, cited_mismatch, figures_of_other_years, other_year_evidence, part_for_whole
+from .gates import (bound_not_cited, cited_mismatch, figures_of_other_years, ordinal_not_given, other_year_evidence,
+                    part_for_whole)
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 from .repairs import unit_from_passage
@@ -68,6 +70,10 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
+    wrong_kind = ordinal_not_given(query, text)
+    if wrong_kind:  # 第71位 for 第几次入围?
+        return _quote_or_refuse(query, passages, Verdict(
+            refusal, True, False, [], own, f"the model's answer ({text}) gives {wrong_kind}", [], fixes))
     cited_evidence = [c.evidence for c in checked.citations]
     cited = [passages[c.n - 1] for c in checked.citations]
     mismatch = (cited_mismatch(query, cited) or bound_not_cited(query, [c.text for c in cited])

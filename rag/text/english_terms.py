@@ -23,7 +23,8 @@ TERMS: dict[str, tuple[str, ...]] = {
     "exports": ("出口",), "export": ("出口",), "imports": ("进口",), "import": ("进口",),
     "customs clearance": ("通关",),
     # investment and projects
-    "outbound investment": ("对外投资", "对外实际投资"), "overseas investment": ("对外投资", "境外投资"),
+    "outbound investment": ("对外投资", "对外实际投资"), "invest abroad": ("对外投资", "对外实际投资"),
+    "invested abroad": ("对外投资", "对外实际投资"), "overseas investment": ("对外投资", "境外投资"),
     "foreign investment": ("外资", "外商投资"), "foreign capital": ("外资",), "foreign-invested": ("外商投资",),
     "total investment": ("总投资", "投资总额"), "investment": ("投资",), "invested": ("投资",),
     "funds in place": ("到位资金",), "contract value": ("合同额",),
