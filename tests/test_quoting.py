@@ -132,3 +132,15 @@ def test_which_time_answered_with_a_rank_is_refused():
     assert rank.refused and rank.refusal_reason == "the model's answer (第71位[1]) gives no ordinal of 次 for 第几次"
     which = verify_reply(question, "第六次[1]", [ranks])
     assert not which.refused and which.answer == "第六次[1]" and which.citations[0].chunk_id == "r#0"
+
+
+def test_a_citation_that_backs_no_figure_vouches_for_no_period():
+    # "…74个[2]。根据资料[1]。": the 74 comes from another year's article; the bare [1] of the
+    # asked year's article does not make it an answer (hs07#3 kind)
+    asked = Chunk("a#0", "a", 0, 0, "甲市今年签约项目28个,其中6个已开工建设。", title="甲市招商", date="2013")
+    other = Chunk("b#0", "b", 0, 0, "今年上半年甲市签约的106个项目中,已开工74个。", title="甲市回归", date="2022")
+    question = Query.parse("甲市2013年签约的项目中已经开工的有几个?")
+    wrong = verify_reply(question, "甲市2013年签约的项目中已经开工的有74个[2]。根据资料[1]。", [asked, other])
+    assert wrong.refused and wrong.refusal_reason.endswith("cites passages about 2022, not 2013")
+    right = verify_reply(question, "6个[1]", [asked, other])
+    assert not right.refused and right.answer == "6个[1]" and right.citations[0].doc_id == "a"

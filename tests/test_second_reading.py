@@ -48,6 +48,14 @@ def test_the_clause_must_name_the_figure_asked_about_and_the_window_every_naming
     assert _kept("某某杯女单冠军是谁?", "张三[1]", [final])
 
 
+def test_a_copied_figure_stands_by_a_word_that_names_it():
+    # the clause names the national average but gives a figure only for the customs (hs09#3 kind)
+    customs = Chunk("c#0", "c", 0, 0, "今年上半年，某某市进口通关时间压减至3.03小时，均远优于全国平均水平。",
+                    title="某某市开放", date="2021-10-01")
+    assert not _kept("2021年上半年全国平均水平是多少?", "3.03小时[1]", [customs])
+    assert _kept("2021年上半年某某市进口通关时间是多少?", "3.03小时[1]", [customs])
+
+
 def test_which_time_is_not_answered_by_a_rank():
     ranks = Chunk("r#0", "r", 0, 0, "某某市以综合得分70分入围百强城市榜单，位列第71位，这是该市第六次入围。", title="榜单")
     assert not _kept("某某市这是第几次入围百强城市榜单?", "第71位[1]", [ranks])

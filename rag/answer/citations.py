@@ -113,6 +113,15 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
     return CheckedAnswer(fixed, citations, unbacked, claimed_total, list(dict.fromkeys(fixes)))
 
 
+def figure_citations(checked: CheckedAnswer, query: Query) -> list[Citation]:
+    """The citations of the answer's sentences that claim a figure: the passages that must be about
+    the question's place and period (a bare "根据资料[1]" after "…74个[3]" vouches for nothing).
+    All citations when no sentence claims a figure (a name, a date in words)."""
+    claims = claims_by_marker(checked.answer)
+    backing = [c for c in checked.citations if _claims(claims.get(c.n, ""), query)]
+    return backing or checked.citations
+
+
 Claim = tuple[str, str, bool]  # (value, unit, read from English words: compared by value)
 
 

@@ -16,6 +16,7 @@ checked like any answer (verify.py), and kept only when it is the passages' own 
   places, and fits its period. Words that name what is asked are the question's topic words
   less its places, period, asking words, one-character words and the kind of answer asked for
   (城市 of 哪个城市);
+- a figure stands in a part of that clause between commas that holds a naming word;
 - an answer to 第几次/第几届 is an ordinal of that unit (第六次), not a rank (第71位): verify_reply
   refuses that for any answer (gates.ordinal_not_given).
 Otherwise the refusal stands. English questions are not read twice (their words are not the
@@ -81,7 +82,7 @@ def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
         for at, clause in enumerate(clauses):
             window = "".join(clauses[max(at - 2, 0):at + 3])
             if all(word in clause for word in added) and _in_clause(wanted, clause) \
-                    and _about(query, window, title, wanted, year_of(chunk.date)):
+                    and _by_a_naming_word(added, wanted, clause) and _about(query, window, title, wanted, year_of(chunk.date)):
                 return True
     return False
 
@@ -91,6 +92,17 @@ def _in_clause(wanted: list[str], clause: str) -> bool:
     (同比增长100.75% of 实际使用外资 does not answer 对外承包工程营业额同比增长多少)."""
     return not wanted or (wanted[-1] in clause and sum(word in clause for word in wanted)
                           >= MIN_SHARED_IN_CLAUSE * len(wanted))
+
+
+def _by_a_naming_word(added: list[str], wanted: list[str], clause: str) -> bool:
+    """For a figure: a part of the clause between commas holds it and a naming word, so that it
+    stands by what it names (…进口通关时间压减至3.03小时，均远优于全国海关平均水平 gives no figure
+    for the national average), as a quoted figure does (quoting.py). A name need not: news names
+    the winner and the title in different parts (山东泰山队…，提前夺得…冠军)."""
+    if not wanted or not any(re.search(r"\d", word) for word in added):
+        return True
+    return any(any(word in piece for word in added) and any(word in piece for word in wanted)
+               for piece in re.split(r"[，,；;：:]", clause))
 
 
 def _added_words(query: Query, answer: str) -> list[str]:

@@ -6,11 +6,11 @@ passages state otherwise repaired (10个 → 10座, repairs.py); citations check
 (citations.py); the rank, the whole date and a figure's qualifier (近70%) that the cited sentence
 states; the words that only say the question back cut (span.py); an English question's short
 answer as an English sentence; then the answer is refused when every figure it claims is in no
-passage, or when what it cites contradicts the question's place or years, gives a part of a year
-for a whole one, or states the figure for another year, or gives no ordinal (第六次) for 第几次
-(gates.py). Before any of these refusals
-is shown, a passage sentence that plainly answers the question is quoted instead; an answer that
-took another item of a list is replaced by the item asked about, quoted (quoting.py). Every rule
+passage, or when what it cites for its figures contradicts the question's place or years, gives
+a part of a year for a whole one, or states the figure for another year, or when it gives no
+ordinal (第六次) for 第几次 (gates.py). Before any of these refusals is shown, a passage sentence
+that plainly answers the question is quoted instead; an answer that took another item of a list
+is replaced by the item asked about, quoted (quoting.py). Every rule
 that changed the reply is listed in ``fixes``. Does not call the model.
 """
 
@@ -22,7 +22,7 @@ from typing import Callable
 from ..documents import Chunk, Citation
 from ..query import Query
 from ..text.script import to_script
-from .citations import cite_and_verify
+from .citations import cite_and_verify, figure_citations
 from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, qualifier_from_evidence,
                     rank_from_evidence, readings_after_quote)
 from .gates import (bound_not_cited, cited_mismatch, figures_of_other_years, ordinal_not_given, other_year_evidence,
@@ -74,8 +74,9 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     if wrong_kind:  # 第71位 for 第几次入围?
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) gives {wrong_kind}", [], fixes))
-    cited_evidence = [c.evidence for c in checked.citations]
-    cited = [passages[c.n - 1] for c in checked.citations]
+    backing = figure_citations(checked, query)  # the passages its figures come from
+    cited_evidence = [c.evidence for c in backing]
+    cited = [passages[c.n - 1] for c in backing]
     mismatch = (cited_mismatch(query, cited) or bound_not_cited(query, [c.text for c in cited])
                 or part_for_whole(query, cited_evidence) or other_year_evidence(query, cited_evidence)
                 or figures_of_other_years(query, text, cited_evidence))
