@@ -27,11 +27,11 @@ _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|and\s+)(?:in\s
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PRONOUN = re.compile(r"\b(?P<word>it|its|that figure|this figure|that|this)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(they|them|their|these|those)\b", re.IGNORECASE)
-# "What was <subject>?": the subject is what a pronoun in the next question stands for.
 # Chinese names of the parts of a year (text/periods.py's canonical parts).
 _PARTS_CHINESE = {"H1": "上半年", "H2": "下半年", "Q1-3": "前三季度", "Q1": "一季度"}
 # Glossary words that ask about a figure (its change, share or rank) rather than name it.
 _ASKED_WORDS = frozenset({"增长", "增加", "下降", "占比", "第"})
+# "What was <subject>?": the subject is what a pronoun in the next question stands for.
 _SUBJECT = re.compile(r"^(?:what|how\s+much|how\s+large|how\s+big)\s+(?:was|were|is|are)\s+(?P<subject>.+?)\s*[?？.]?\s*$",
                       re.IGNORECASE)
 

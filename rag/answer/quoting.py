@@ -20,8 +20,9 @@ question pins down is in it:
   stands by a naming word of the question: in a part of the quoted clause between commas that
   holds one (a rank: there or after it), and may be written in words there (近千亿元, 三分之一).
   A clause that names the figure without giving it (…均远优于全国海关平均水平) or gives another
-  figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing. A question asking who is never
-  answered by a quote (text/asking.py): no check can tell that a sentence names the one asked for.
+  figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing.
+  A question asking who is never answered by a quote (text/asking.py): no check can tell that a
+  sentence names the one asked for.
 The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,
 the list item a question asks about when the model's answer cites another one (fix
 ``quoted_matching_clause``). Does not call the model.

@@ -82,7 +82,8 @@ def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
         for at, clause in enumerate(clauses):
             window = "".join(clauses[max(at - 2, 0):at + 3])
             if all(word in clause for word in added) and _in_clause(wanted, clause) \
-                    and _by_a_naming_word(added, wanted, clause) and _about(query, window, title, wanted, year_of(chunk.date)):
+                    and _by_a_naming_word(added, wanted, clause) \
+                    and _about(query, window, title, wanted, year_of(chunk.date)):
                 return True
     return False
 
