@@ -10,12 +10,10 @@ from rag.cli import main
 from rag.errors import InputError
 from rag.eval.evaluation import run_eval, summarise
 from rag.eval.metrics import (answer_correct, answer_labels, first_rank, normalise_answer, percentile)
-from rag.pipeline import Pipeline
 from rag.eval.questions import load_questions
-from rag.answer.retrieval import Retriever
 from rag.eval.runs import PredictionWriter, read_rows
 
-from conftest import ROOT, FakeEmbedder, FakeGenerator
+from conftest import ROOT, fake_pipeline
 
 GOOD = {"id": "q1", "question": "衡阳2023年进出口总额是多少?", "answers": ["446.1亿元"],
         "sources": ["001"], "answerable": True}
@@ -120,16 +118,12 @@ def test_prediction_file_resumes_and_drops_a_torn_last_line(tmp_path):
 
 # --- the runner, with a fake model ----------------------------------------------------------------
 
-def fake_pipeline(settings, reply):
-    return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), FakeGenerator(reply), progress=False)
-
-
 def test_run_eval_writes_ask_json_plus_id_scores_and_resumes(fake_index, tmp_path):
     qset = write_set(tmp_path / "set.jsonl", {**GOOD, "sources": ["001_a7d89014a7bd190e"]},
                      {**GOOD, "id": "q3", "question": "2019年上半年衡阳进出口总额?", "answers": ["144.6亿元"],
                       "sources": ["000"]})
     out = tmp_path / "pred.jsonl"
-    p = fake_pipeline(fake_index, "446.1亿元[1]")
+    p, _ = fake_pipeline(fake_index, "446.1亿元[1]")
     summary = run_eval(fake_index, qset, out, progress=False, pipeline=p)
     rows = read_rows(out)
     assert [r["id"] for r in rows] == ["q1", "q3"]
@@ -177,7 +171,7 @@ def test_a_dialogue_runs_in_one_conversation_one_line_per_turn(fake_index, tmp_p
     questions = load_questions(qset)
     assert [(q.id, q.dialogue, q.turn) for q in questions] == [("d1#1", "d1", 1), ("d1#2", "d1", 2), ("d1#3", "d1", 3),
                                                                ("q1", None, 0)]
-    p = fake_pipeline(fake_index, "446.1亿元[1]")
+    p, _ = fake_pipeline(fake_index, "446.1亿元[1]")
     summary = run_eval(fake_index, qset, tmp_path / "pred.jsonl", progress=False, pipeline=p)
     rows = {r["id"]: r for r in read_rows(tmp_path / "pred.jsonl")}
     assert rows["d1#2"]["question"] == "那2022年呢?" and rows["d1#2"]["standalone"] == "衡阳2022年进出口总额是多少?"
@@ -238,7 +232,7 @@ def test_a_three_question_set_through_the_real_pipeline(real_pipeline, real_sett
 def test_ctrl_c_keeps_the_answers_written_so_far(fake_index, tmp_path, monkeypatch):
     qset = write_set(tmp_path / "set.jsonl", GOOD, {**GOOD, "id": "q9"})
     out = tmp_path / "pred.jsonl"
-    p = fake_pipeline(fake_index, "446.1亿元[1]")
+    p, _ = fake_pipeline(fake_index, "446.1亿元[1]")
     real_ask, asked = p.ask, []
 
     def ask_then_interrupt(question, k=None, previous=None):
