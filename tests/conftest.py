@@ -134,15 +134,22 @@ class FakeGenerator:
             yield reply[i:i + third]
 
 
-def fake_pipeline(settings, *replies: str, **changes):
-    """(a Pipeline over ``settings``' index with the fake embedder and a FakeGenerator of ``replies``,
-    that generator); ``changes`` replace Settings fields."""
+def fake_pipelines(*replies: str):
+    """(a factory of Pipelines with the fake embedder over a given Settings' index, all answering with
+    one FakeGenerator of ``replies``; that generator): for the page's and the API's Handlers, which
+    build a pipeline per settings."""
     from rag.answer.retrieval import Retriever
     from rag.pipeline import Pipeline
 
     gen = FakeGenerator(*replies)
-    settings = settings.replace(**changes) if changes else settings
-    return Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False), gen
+    return (lambda settings: Pipeline(settings, Retriever.open(settings, FakeEmbedder()), gen, progress=False)), gen
+
+
+def fake_pipeline(settings, *replies: str, **changes):
+    """(a Pipeline over ``settings``' index with the fake embedder and a FakeGenerator of ``replies``,
+    that generator); ``changes`` replace Settings fields."""
+    factory, gen = fake_pipelines(*replies)
+    return factory(settings.replace(**changes) if changes else settings), gen
 
 
 @pytest.fixture(scope="session")

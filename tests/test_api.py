@@ -5,12 +5,10 @@ import json
 
 import pytest
 
-from rag.answer.retrieval import Retriever
-from rag.pipeline import Pipeline
 from rag.ui.api import add_api
 from rag.ui.app import Handlers
 
-from conftest import FakeEmbedder, FakeGenerator
+from conftest import fake_pipelines
 
 KEY = "k-123"
 ASK = {"model": "fake:x", "messages": [{"role": "user", "content": "衡阳2023年进出口总额是多少?"}]}
@@ -21,9 +19,9 @@ def client(fake_index):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    gen = FakeGenerator("446.1亿元[1]")
+    factory, gen = fake_pipelines("446.1亿元[1]")
     settings = fake_index.replace(llm="fake:x")
-    handlers = Handlers(settings, lambda s: Pipeline(s, Retriever.open(s, FakeEmbedder()), gen, progress=False))
+    handlers = Handlers(settings, factory)
     app = FastAPI()
     add_api(app, handlers, ["fake:x"], KEY)
     client = TestClient(app)

@@ -5,19 +5,18 @@ import pytest
 from rag.documents import Answer, Chunk, Citation, Hit
 from rag.query import Query
 from rag.indexing.build import build_index
-from rag.pipeline import Pipeline
 from rag.answer.retrieval import Retriever
 from rag.ui import render
 from rag.ui.app import Handlers
 from rag.ui.page import create_app
 from rag.ui.knowledge import add_files, list_articles, remove_article, safe_name
 
-from conftest import SEEDS, FakeEmbedder, FakeGenerator
+from conftest import SEEDS, FakeEmbedder, fake_pipelines
 
 
 def handlers(settings, reply="446.1亿元[1]"):
-    gen = FakeGenerator(reply)
-    return Handlers(settings, lambda s: Pipeline(s, Retriever.open(s, FakeEmbedder()), gen, progress=False)), gen
+    factory, gen = fake_pipelines(reply)
+    return Handlers(settings, factory), gen
 
 
 def test_a_turn_shows_passages_first_then_streams_then_cites(fake_index):
