@@ -27,7 +27,8 @@ from ..text.numbers import NUMBER, normalised, value_of
 from ..text.sentences import MARKER, MARKER_TEXT, strip_markers
 
 _BARE_NUMBER = re.compile(rf"^\s*(\d{{1,4}})\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
-_RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
+# A rank or ordinal as written (第3, 第六); gates.ordinal_not_given asks it with the unit asked (第六次).
+RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
 _RANK_PHRASE = re.compile(r"(?:居|位列|位居|排名|排在|排|列)[^，。；,;！？]{0,8}?第[一二三四五六七八九十百\d]+[位名]?")
 _BODY_AND_MARKERS = re.compile(rf"^(.*?)((?:{MARKER_TEXT})*)[。.]?\s*$", re.S)
 
@@ -56,7 +57,7 @@ def rank_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
     >>> rank_from_evidence("第二[1]", q, ["总量居全省第二。"])
     '第二[1]'
     """
-    if not query.asks_rank or _RANK_STATED.search(strip_markers(answer)):
+    if not query.asks_rank or RANK_STATED.search(strip_markers(answer)):
         return answer
     for sentence in evidence:
         found = _RANK_PHRASE.search(sentence)

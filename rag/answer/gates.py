@@ -41,6 +41,7 @@ from ..text.periods import passage_period, question_period, year_before
 from ..text.places import rank_scope
 from ..text.script import to_simplified
 from ..text.sentences import strip_markers
+from .fixes import RANK_STATED
 
 # Best-passage similarity below which a question is off-topic, per embedder id and question script
 # ("han": Chinese, "latin": no Chinese; cross-lingual scores run lower). Calibrated on the
@@ -255,6 +256,6 @@ def ordinal_not_given(query: Query, answer: str) -> str | None:
     ('no ordinal of 次 for 第几次', None)
     """
     asked = _ORDINAL_ASKED.search(query.simple)
-    if asked and not re.search(rf"第[一二三四五六七八九十百\d]+{asked.group(1)}", to_simplified(answer)):
+    if asked and not re.search(RANK_STATED.pattern + asked.group(1), to_simplified(answer)):
         return f"no ordinal of {asked.group(1)} for {asked.group(0)}"
     return None

@@ -39,7 +39,7 @@ from ..text.english_terms import chinese_terms
 from ..text.numbers import NUMBER, normalised, value_of
 from ..text.periods import passage_period, period_phrases, year_before
 from ..text.script import to_script, to_simplified
-from ..text.sentences import sentences
+from ..text.sentences import comma_parts, sentences
 from ..text.words import tokenize
 
 FIX = "quoted_sentence"
@@ -52,7 +52,6 @@ _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "
 # Words that ask for a share rather than name the figure (完成年度任务的百分之多少?).
 _ASKING_WORDS = frozenset({"百分之", "百分比"})
 _CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
-_PIECE_ENDS = re.compile(r"[，,；;：:]")
 # A figure written in words: 三分之一, 近千亿元, 两百家.
 _WORDED_FIGURE = re.compile(r"[一二三四五六七八九十]分之[一二三四五六七八九十]|[百千万]亿"
                             r"|[一二三四五六七八九十两][十百千万]+[万亿]?(元|美元|个|家|项|人|吨|倍)")
@@ -158,7 +157,7 @@ def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str,
     if asked_kind(query.simple) == WHEN:
         return period_fits(query, simple, pub_year) and has_date(last)
     if query.script != "latin":  # the figure by a naming word: the comma parts that hold one
-        pieces = _PIECE_ENDS.split(last)
+        pieces = comma_parts(last)
         named = [at for at, piece in enumerate(pieces) if any(term in piece for group in terms for term in group)]
         last = "，".join(pieces[named[0]:] if query.asks_rank else [pieces[at] for at in named]) if named else ""
         if not query.asks_rank and _WORDED_FIGURE.search(last):

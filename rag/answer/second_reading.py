@@ -36,7 +36,7 @@ from ..documents import Chunk, year_of
 from ..llm.generators import Messages
 from ..query import Query
 from ..text.script import to_simplified
-from ..text.sentences import MARKER, sentences
+from ..text.sentences import MARKER, comma_parts, sentences
 from ..text.words import tokenize
 from .prompting import instructions, prompt_file
 from .quoting import metric_terms, period_fits
@@ -103,7 +103,7 @@ def _by_a_naming_word(added: list[str], wanted: list[str], clause: str) -> bool:
     if not wanted or not any(re.search(r"\d", word) for word in added):
         return True
     return any(any(word in piece for word in added) and any(word in piece for word in wanted)
-               for piece in re.split(r"[，,；;：:]", clause))
+               for piece in comma_parts(clause))
 
 
 def _added_words(query: Query, answer: str) -> list[str]:

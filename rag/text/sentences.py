@@ -40,6 +40,20 @@ def sentences(text: str, clauses: bool = False) -> list[str]:
     return (_CLAUSE if clauses else _SENTENCE).findall(text)
 
 
+# What ends a part of a clause: a comma, a semicolon or a colon.
+_COMMA_PART_END = re.compile(r"[，,；;：:]")
+
+
+def comma_parts(clause: str) -> list[str]:
+    """The parts of a clause between its commas, semicolons and colons, without them: where a figure
+    stands beside the words that name it (answer/quoting.py, answer/second_reading.py).
+
+    >>> comma_parts("今年上半年，进口通关时间压减至3.03小时，均远优于全国平均水平。")
+    ['今年上半年', '进口通关时间压减至3.03小时', '均远优于全国平均水平。']
+    """
+    return _COMMA_PART_END.split(clause)
+
+
 def markers(text: str) -> list[int]:
     """[n] markers in order of first appearance. ``markers("a[2]b[1][2]") == [2, 1]``"""
     seen: list[int] = []
