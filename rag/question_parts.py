@@ -94,6 +94,8 @@ def count_among_counted(rest: str, before: str) -> str | None:
     among = re.fullmatch(r"(.+)中([^中]+)", subject)
     if not noun and among and _verb_phrase(among.group(2)):
         subject = among.group(1)  # 已投产多少个? after …项目中已开工多少个?: among the same things
+    if not subject + noun:
+        return None  # the previous question named nothing to count among (几个?)
     return subject + noun + "中" + rest
 
 

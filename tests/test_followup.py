@@ -99,6 +99,7 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     # a count that names nothing counts among the things counted before (hs07, hs02, d07)
     ("益阳2013年签了多少个投资上亿元的项目?", "已经开工的有几个?", "益阳2013年签了投资上亿元的项目中已经开工的有几个?"),
     ("永州1月至6月签约“湘商回归”项目中已开工多少个?", "已投产多少个?", "永州1月至6月签约“湘商回归”项目中已投产多少个?"),
+    ("几个?", "已经开工的有几个?", "已经开工的有几个?"),  # nothing counted before: as asked
     # the previous question's unit goes only to a thing of its kind (hs04, hs02, hs12; hy09)
     ("南岳机场2020年的旅客吞吐量有多少人次?", "货邮呢?", "南岳机场2020年货邮是多少?"),
     ("永州上半年开工了几个?", "开工率呢?", "永州上半年开工率是多少?"),
