@@ -33,8 +33,8 @@ import jieba.posseg
 from .errors import InputError
 from .followup_english import chinese_question, resolve_english
 from .query import Query
-from .question_parts import (ASKS_COUNT, amount_of_counted, asking_for, asking_part, count_among_counted, ends_asking,
-                             sibling_question, subject_part)
+from .question_parts import (ASKS_COUNT, amount_for_amount, amount_of_counted, asking_for, asking_part,
+                             count_among_counted, ends_asking, sibling_question, subject_part)
 from .text.periods import period_phrases
 from .text.script import to_script
 
@@ -48,10 +48,14 @@ _ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|�
 # An event's ordinal asked of the previous figure (这是第几次入围?): the event's, not the figure's.
 _EVENT_ORDINAL = re.compile(r"^(这|此|这次|这一次)?是?(?=第几[次届])")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
+# Adverbs of a count that end a subject (…项目共 of …项目共多少个?): nothing to say before 中 or 同比.
+_TALLY_END = re.compile(r"(共|一共|总共|共计|合计)$")
 # A trade partner, as in 对非洲进出口贸易额, 对欧盟23.6亿元: the place after 对 before the trade words.
 _PARTNER = re.compile(r"对(?P<partner>[\u4e00-\u9fff]{2,6}?)(?=进出口|贸易|出口|进口|投资|合作|订单|呢|的|[?？]|$)")
 # Words that make the place after them a partner of the question's own place (衡阳与广东…签订).
 _PARTNER_WORDS = ("对", "与", "同")
+# A place listed after a partner (对马来西亚、南非、加拿大等): a partner too.
+_PARTNER_LIST = r"[对与同][\u4e00-\u9fff]{{2,8}}(、[\u4e00-\u9fff]{{2,8}})*、{}"
 # A place as the scope of a rank or share (在湖南省排第几, 居全省): not the place the question is about.
 _SCOPE = r"(在|居|位列|位居|占)(全)?{}(省|市)?(内|中)?(排|第|居|位|的)?"
 # What may follow a context's last place or period and still belong to it: 南岳机场, 2018年以来.
@@ -119,7 +123,11 @@ def _resolve(query: Query, before: Query) -> str | None:
     if not topic:  # only a new period and/or place: the previous question with them put in
         if not period and not own:
             return None
-        return _with_place(_with_period(before.simple, period), before.places, own)
+        text = before.simple
+        if own and period and not any(p[:4].isdigit() for p in period) and _own_places(before) != own:
+            # 永州上半年呢? after 衡阳2023年…: another place's part of a year, not of the old place's year
+            text = "".join(p for p in re.split(r"((?:19|20)\d\d年)", text) if not re.fullmatch(r"(19|20)\d\d年", p))
+        return _with_place(_with_period(text, period), before.places, own)
     subject = subject_part(before.simple)
     repeated = _repeated_verb(rest, before.simple)
     if repeated is not None:  # 压缩前是多少个工作日? after …总审批时限压缩至多少个工作日?
@@ -130,9 +138,10 @@ def _resolve(query: Query, before: Query) -> str | None:
             # (15个 for "…峰会上衡阳500强项目几个?", 8个 for "…峰会上衡阳其中500强项目几个?")
             return _context(before, period) + "其" + rest
         ordinal = _EVENT_ORDINAL.match(rest)
-        if ordinal and "的" in subject:  # 衡阳2020年入围中国外贸百强城市 | 的综合得分: the event before 的
-            return subject[:subject.rfind("的")] + "是" + rest[ordinal.end():]
-        return subject + rest
+        if ordinal:  # 衡阳2020年入围中国外贸百强城市 | 的综合得分: the event before 的, else the context
+            event = subject[:subject.rfind("的")] if "的" in subject else _context(before, period)
+            return event + "是" + rest[ordinal.end():]
+        return _TALLY_END.sub("", subject) + rest
     partner = _PARTNER.match(rest)
     if partner and _PARTNER.search(subject) and ends_asking(rest[partner.end():]):
         old = _PARTNER.search(subject)  # 对欧盟呢? after 对东盟贸易额: the same figure for the new partner
@@ -140,8 +149,8 @@ def _resolve(query: Query, before: Query) -> str | None:
     sibling = sibling_question(rest, before.simple)
     if sibling is not None:  # 民营500强呢? after …三类500强项目投资总额是多少?: that group's figure
         return sibling
-    amount = amount_of_counted(rest, before.simple)
-    if amount is not None:  # 总投资额是多少? after …项目有几个?
+    amount = amount_of_counted(rest, before.simple) or amount_for_amount(rest, before.simple)
+    if amount is not None:  # 总投资额是多少? after …项目有几个? or after …项目累计到位资金多少?
         return amount
     among = count_among_counted(rest, before.simple)
     if among is not None:  # 已经开工的有几个? after …签了多少个…项目?
@@ -172,10 +181,11 @@ def _repeated_verb(rest: str, before: str) -> int | None:
 
 
 def _own_places(query: Query) -> list[str]:
-    """The places the question is about: not a trade partner (对非洲, 与广东…签订), a rank's scope
+    """The places the question is about: not a trade partner (对非洲, 与广东…签订, 对马来西亚、南非), a rank's scope
     (在湖南省排) or an acronym."""
     return [p for p in query.places if not p.isascii()  # an acronym (GDP) is a figure, not a place
             and not any(f"{word}{p}" in query.simple for word in _PARTNER_WORDS)
+            and not re.search(_PARTNER_LIST.format(re.escape(p)), query.simple)
             and not re.search(_SCOPE.format(re.escape(p)), query.simple)]
 
 

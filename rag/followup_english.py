@@ -7,8 +7,9 @@ Three shapes, read with patterns rather than a model so that they are instant an
   import and export value in the first half of the year?" -> "How much did Yongzhou's total
   import and export value in the first half of the year grow?";
 - a pronoun whose antecedent the patterns cannot name ("How many of them ...?" after "How many
-  projects did ... sign?"): the previous question and the follow-up together, which retrieval
-  and the model read as one question.
+  projects did ... sign?"), or another figure of the same subject ("What about the growth
+  rate?"): the previous question and the follow-up together, which retrieval and the model read
+  as one question.
 A question that names its own place and more than a place or year stands alone. A Chinese
 follow-up of an English question is resolved by followup.py against ``chinese_question``: the
 English question's place, period and trade words in Chinese. Does not retrieve.
@@ -24,6 +25,7 @@ from .text.places import english_places, first_english_place
 
 _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|and\s+)(?:in\s+|for\s+)?(?P<rest>.+?)\s*[?？.]?\s*$",
                          re.IGNORECASE)
+_ABOUT = re.compile(r"^(?:and\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PRONOUN = re.compile(r"\b(?P<word>it|its|that figure|this figure|that|this)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(they|them|their|these|those)\b", re.IGNORECASE)
@@ -51,6 +53,8 @@ def resolve_english(question: str, before: str) -> str | None:
     resolved = _with_place_or_year(before, short["rest"]) if short else None
     if resolved:
         return resolved
+    if short and _ABOUT.match(question) and not _PRONOUN.search(short["rest"]) and chinese_terms(short["rest"]):  # "What about the growth rate?": another figure of the same subject
+        return f"{before.strip()} {question}"
     question = re.sub(r"^and\s+", "", question, flags=re.IGNORECASE)
     if _YEAR.fullmatch(question.rstrip("?？. ")):
         return _with_place_or_year(before, question.rstrip("?？. "))

@@ -21,7 +21,10 @@ _ASKING = re.compile(r"是多少|有多少|多少|是几|第几|有几|几[个�
 _AMOUNT_ASKED = re.compile(r"(是|有)?(多少|几)[^?？，,]{0,4}[?？]?")
 ASKS_COUNT = re.compile(r"多少(个|家|项|列|名)|几(个|家|项|列|名)")
 # An amount of things counted before (总投资额是多少? after …项目有几个?): theirs, not the event's or the place's.
-_AMOUNT = re.compile(r"(总投资额|投资总额|总投资|投资额|投资规模|签约金额|合同额|金额|到位资金|货值|产值)(是多少|多少|呢)?[?？]?$")
+_AMOUNT_WORDS = r"(总投资额|投资总额|总投资|投资额|投资规模|签约金额|合同额|金额|到位资金|货值|产值)"
+_AMOUNT = re.compile(_AMOUNT_WORDS + r"(是多少|多少|呢)?[?？]?$")
+# The amount a subject ends with, with the words that qualify it (…项目累计到位资金).
+_AMOUNT_END = re.compile(r"(累计|实际|合计|总计|共)?" + _AMOUNT_WORDS + "$")
 # The thing counted after 多少个/几个, as in 签约引进多少个项目?
 _COUNTED = re.compile(r"(?:多少|几)[个家项列名]([\u4e00-\u9fff]*)[?？]?$")
 # An asked unit that is a counter (几个?, 多少家?): what a count of other things may share.
@@ -123,6 +126,23 @@ def amount_of_counted(rest: str, before: str) -> str | None:
         return None
     counted = _COUNTED.search(before)
     return subject_part(before) + (counted.group(1) if counted else "") + amount.group(1) + "是多少?"
+
+
+def amount_for_amount(rest: str, before: str) -> str | None:
+    """For a follow-up that asks an amount (总投资呢?) after a question whose subject ends with
+    another amount (…湘商回归项目累计到位资金): the new amount of the same things, which the
+    context alone (place, period) would lose.
+
+    >>> amount_for_amount("总投资呢?", "永州湘商回归项目累计到位资金多少?")
+    '永州湘商回归项目总投资是多少?'
+    >>> amount_for_amount("总投资呢?", "永州湘商回归项目总投资是多少?")
+    """
+    amount = _AMOUNT.match(rest)
+    subject = subject_part(before)
+    old = _AMOUNT_END.search(subject)
+    if amount is None or old is None or old.group(2) == amount.group(1):
+        return None
+    return subject[:old.start()] + amount.group(1) + "是多少?"
 
 
 def sibling_question(rest: str, before: str) -> str | None:

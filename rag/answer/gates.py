@@ -23,7 +23,8 @@ article is of 2021), nor by figures that the cited sentence states for another y
 (``figures_of_other_years``: 从2022年6月立项,到2023年营业收入1.8亿元 for 2022's revenue), nor
 by passages that do not state the bound the question sets (``bound_not_cited``: 投资5亿元以上的
 工业项目18个 for 投资10亿元以上的). And a question asking which time (第几次入围?) is not answered
-by an answer without an ordinal of that unit (``ordinal_not_given``: 第71位 is a rank, not 第六次).
+by an answer without an ordinal of that unit (``ordinal_not_given``: 第71位 is a rank, not 第六次),
+nor a question asking an amount by a count (``count_for_amount``: 72个 for 意向投资总额有多少?).
 Does not call the model.
 """
 
@@ -258,4 +259,23 @@ def ordinal_not_given(query: Query, answer: str) -> str | None:
     asked = _ORDINAL_ASKED.search(query.simple)
     if asked and not re.search(RANK_STATED.pattern + asked.group(1), to_simplified(answer)):
         return f"no ordinal of {asked.group(1)} for {asked.group(0)}"
+    return None
+
+
+# A question asking an amount (投资总额, 到位资金, 营业收入 … 多少, not 多少个), which a count cannot answer.
+_AMOUNT_ASKED = re.compile(r"(额|资金|产值|货值|收入)(是|有|为|达|达到)?(多少|几)(?![个家项列名位次])")
+_COUNTERS = frozenset("个家项列名位")
+
+
+def count_for_amount(query: Query, answer: str) -> str | None:
+    """For a question asking an amount: what an answer whose every figure is a count (72个) gives
+    instead; None when it gives an amount or the question asks none.
+
+    >>> q = Query.parse("益阳全市意向投资总额有多少?")
+    >>> count_for_amount(q, "72个[2]"), count_for_amount(q, "超过1200亿元[2]")
+    ('a count (72个) for an amount', None)
+    """
+    figures = numbers(answer)
+    if _AMOUNT_ASKED.search(query.simple) and figures and all(unit in _COUNTERS for _, unit in figures):
+        return f"a count ({figures[0][0]}{figures[0][1]}) for an amount"
     return None

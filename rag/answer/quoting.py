@@ -22,7 +22,9 @@ question pins down is in it:
   A clause that names the figure without giving it (…均远优于全国海关平均水平) or gives another
   figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing.
   A question asking who is never answered by a quote (text/asking.py): no check can tell that a
-  sentence names the one asked for.
+  sentence names the one asked for. A question asking which time (第几次入围?) is answered by the
+  sentence stating that time of the same event (第六次入围), its passage naming the question's
+  places and years up to it.
 The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,
 the list item a question asks about when the model's answer cites another one (fix
 ``quoted_matching_clause``). Does not call the model.
@@ -55,6 +57,8 @@ _CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
 # A figure written in words: 三分之一, 近千亿元, 两百家.
 _WORDED_FIGURE = re.compile(r"[一二三四五六七八九十]分之[一二三四五六七八九十]|[百千万]亿"
                             r"|[一二三四五六七八九十两][十百千万]+[万亿]?(元|美元|个|家|项|人|吨|倍)")
+# 第几次入围?: the unit asked and the event it counts.
+_ORDINAL_EVENT = re.compile(r"第[几幾]([次届])([\u4e00-\u9fff]*)")
 _DATE_UNITS = frozenset("年月日号")  # 6月, 22日: a date, not a figure
 _LEAD = {"simplified": "原文：", "traditional": "原文：", "latin": "The article says: "}
 
@@ -67,6 +71,9 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
         # nothing says what figure is asked: any sentence would be a guess; nor does one English
         # term alone, which is too general (enterprise, 企业: any sentence about firms)
         return None
+    ordinal = _ordinal_quote(query, passages)
+    if ordinal is not None:
+        return ordinal
     if asked_kind(query.simple) == WHO:
         # the checks below are for figures and dates; a name cannot be checked, and a sentence that
         # mentions the champion's season with some number in it names no champion
@@ -80,6 +87,29 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
                 if _answers(query, terms, to_simplified(window), to_simplified(sentence), title, year_of(chunk.date)):
                     quoted = window if query.script == "latin" else to_script(window, query.script)
                     return f"{_LEAD[query.script]}「{quoted}」[{n}]"
+    return None
+
+
+def _ordinal_quote(query: Query, passages: list[Chunk]) -> str | None:
+    """For a question asking which time something happened (…是第几次入围?): the first sentence
+    that states that time of the same event (衡阳第六次入围), when its passage names the question's
+    places and years up to it (the event's year often stands in the sentence before: 2020年…榜单
+    出炉 … 这是…第六次入围)."""
+    asked = _ORDINAL_EVENT.search(query.simple)
+    event = asked.group(2).rstrip("呢了吗")[:4] if asked else ""
+    if not event:
+        return None
+    stated = re.compile(rf"第[一二三四五六七八九十百\d]+{asked.group(1)}{re.escape(event)}")
+    for n, chunk in enumerate(passages, start=1):
+        simple, title = to_simplified(chunk.text), to_simplified(chunk.title)
+        for sentence in sentences(chunk.text):
+            if not stated.search(to_simplified(sentence)):
+                continue
+            upto = simple[:simple.find(to_simplified(sentence)) + len(sentence)]
+            if all(place in upto or place in title for place in query.places) \
+                    and period_fits(query, upto, year_of(chunk.date)):
+                quoted = to_script(sentence.strip(), query.script)
+                return f"{_LEAD[query.script]}「{quoted}」[{n}]"
     return None
 
 

@@ -8,10 +8,10 @@ states; the words that only say the question back cut (span.py); an English ques
 answer as an English sentence; then the answer is refused when every figure it claims is in no
 passage, or when what it cites for its figures contradicts the question's place or years, gives
 a part of a year for a whole one, or states the figure for another year, or when it gives no
-ordinal (第六次) for 第几次 (gates.py). Before any of these refusals is shown, a passage sentence
-that plainly answers the question is quoted instead; an answer that took another item of a list
-is replaced by the item asked about, quoted (quoting.py). Every rule
-that changed the reply is listed in ``fixes``. Does not call the model.
+ordinal (第六次) for 第几次, or a count (72个) for an amount (gates.py). Before any of these
+refusals is shown, a passage sentence that plainly answers the question is quoted instead; an
+answer that took another item of a list is replaced by the item asked about, quoted
+(quoting.py). Every rule that changed the reply is listed in ``fixes``. Does not call the model.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from ..text.script import to_script
 from .citations import cite_and_verify, figure_citations
 from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, qualifier_from_evidence,
                     rank_from_evidence, readings_after_quote)
-from .gates import (bound_not_cited, cited_mismatch, figures_of_other_years, ordinal_not_given, other_year_evidence,
-                    part_for_whole)
+from .gates import (bound_not_cited, cited_mismatch, count_for_amount, figures_of_other_years, ordinal_not_given,
+                    other_year_evidence, part_for_whole)
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 from .repairs import unit_from_passage
@@ -70,8 +70,8 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) has figures found in no passage",
             checked.unbacked, fixes))
-    wrong_kind = ordinal_not_given(query, text)
-    if wrong_kind:  # 第71位 for 第几次入围?
+    wrong_kind = ordinal_not_given(query, text) or count_for_amount(query, text)
+    if wrong_kind:  # 第71位 for 第几次入围?, 72个 for 意向投资总额有多少?
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) gives {wrong_kind}", [], fixes))
     backing = figure_citations(checked, query)  # the passages its figures come from

@@ -80,7 +80,8 @@ def topic_terms(terms: list[str]) -> list[str]:
 # Words jieba tags as places that name no place: a kind of place (直达多少个城市?).
 GENERIC_PLACES = frozenset({"城市", "国家", "地区", "省份", "省市", "城乡", "国内", "国外", "海外", "境外",
                             "境内", "沿海", "内地", "内陆", "全国", "全省", "全市", "各地", "当地", "异地",
-                            "外国", "外地", "外省", "本地", "本省", "本市", "各国", "全球", "世界"})
+                            "外国", "外地", "外省", "本地", "本省", "本市", "各国", "全球", "世界", "五大洲",
+                            "六大洲", "七大洲", "大洲"})
 
 
 # Last characters of a measure, never of a place: jieba's dictionary tags 满意度 as a place.
@@ -96,9 +97,37 @@ def key_terms(simple: str) -> list[str]:
     >>> key_terms("衡阳已和几个外国城市建立友好城市关系?")
     ['衡阳']
     """
-    return [w.word for w in jieba().posseg.lcut(simple)
-            if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES and w.word[-1] not in _MEASURE_ENDS)
-            or _ACRONYM.fullmatch(w.word) or _known_place(w.word)]
+    words = jieba().posseg.lcut(simple)
+    terms = [(at, w.word) for at, w in zip(_starts(words), words)
+             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES and w.word[-1] not in _MEASURE_ENDS)
+             or _ACRONYM.fullmatch(w.word) or _known_place(w.word)]
+    return [term for _, term in sorted(terms + _split_places(simple, words))]
+
+
+def _starts(words: list) -> list[int]:
+    """Where each of jieba's words starts in the text it was cut from."""
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word.word)
+    return starts
+
+
+def _split_places(simple: str, words: list) -> list[tuple[int, str]]:
+    """Places of the table in text/places.py that jieba cut across two words (日益|阳 of 9月22日益阳),
+    with where they start; a place inside one word is that word's business (湘南 of 湘南湘西).
+
+    >>> [term for _, term in _split_places("至9月22日益阳全市", jieba().posseg.lcut("至9月22日益阳全市"))]
+    ['益阳']
+    """
+    bounds = set(_starts(words)) | {len(simple)}
+    found = []
+    for place in CHINESE_PLACES:
+        for match in re.finditer(re.escape(place), simple):
+            inside = [b for b in bounds if match.start() < b < match.end()]
+            if inside and match.start() not in bounds:
+                found.append((match.start(), place))
+    return found
 
 
 def _known_place(word: str) -> bool:
