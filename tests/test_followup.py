@@ -108,6 +108,19 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     # a rank of the previous figure, and the ordinal of the event it came from (hs11)
     ("衡阳2020年入围中国外贸百强城市的综合得分是多少?", "排在第几位?", "衡阳2020年入围中国外贸百强城市的综合得分排在第几位?"),
     ("衡阳2020年入围中国外贸百强城市的综合得分排在第几位?", "这是第几次入围?", "衡阳2020年入围中国外贸百强城市是第几次入围?"),
+    ("衡阳2020年中国外贸百强城市综合得分多少?", "这是第几次入围?", "衡阳2020年中国是第几次入围?"),  # no 的: its context (hw08)
+    # 其中 after a count that ends with 共 (hy14); an amount after another amount replaces it (ht02)
+    ("2019年洽谈周上衡阳签约的三类“500强”项目共多少个?", "其中包含哪些企业集团?",
+     "2019年洽谈周上衡阳签约的三类“500强”项目中包含哪些企业集团?"),
+    ("永州湘商回归项目累计到位资金多少?", "总投资呢?", "永州湘商回归项目总投资是多少?"),
+    # a place jieba cuts across two words (9月22日|益阳) is the context's place (hn09); places listed
+    # after a partner are partners, and 五大洲 is no place (ht04)
+    ("至9月22日益阳全市共签约引进投资1亿元以上项目多少个?", "意向投资总额有多少?", "至9月22日益阳全市意向投资总额有多少?"),
+    ("前三季度衡阳对马来西亚、南非、加拿大等几个国家实现外贸倍增?", "与世界五大洲多少个国家和地区的合作伙伴有合作?",
+     "前三季度衡阳与世界五大洲多少个国家和地区的合作伙伴有合作?"),
+    # another place with a part of a year but no year: that place's part, not the old year's (hv13)
+    ("2023年衡阳新增注册企业是多少?", "永州上半年呢?", "上半年永州新增注册企业是多少?"),
+    ("2023年衡阳新增注册企业是多少?", "永州呢?", "2023年永州新增注册企业是多少?"),
 ])
 def test_change_rank_metric_and_partner_follow_ups(previous, follow_up, expected):
     assert standalone(follow_up, previous) == expected
@@ -122,6 +135,9 @@ def test_change_rank_metric_and_partner_follow_ups(previous, follow_up, expected
      "How much did Yongzhou's total import and export value in the first half of the year grow?"),
     ("How many projects did Yiyang sign?", "How many of them have started?",
      "How many projects did Yiyang sign? How many of them have started?"),  # no nameable antecedent: both
+    ("How much did Yongzhou import and export in the first half of the year?", "What about the growth rate?",
+     "How much did Yongzhou import and export in the first half of the year? What about the growth rate?"),  # hn07
+    ("What was Hengyang's total import and export value in 2023?", "What about the weather?", None),
     ("What was Hengyang's total import and export value in 2023?", "What was Changsha's GDP in 2023?", None),
 ])
 def test_english_follow_ups(previous, follow_up, expected):

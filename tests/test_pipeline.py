@@ -234,6 +234,8 @@ def test_refusal_detection():
     assert is_refusal("资料中没有提及该数据。", "根据现有资料，无法回答这个问题。")
     assert not is_refusal("根据现有资料，衡阳排第71位[1]。", "根据现有资料，无法回答这个问题。")
     assert key_terms("长沙2023年GDP是多少?") == ["长沙", "GDP"]
+    assert key_terms("至9月22日益阳全市签约多少个项目?") == ["益阳"]  # cut 日益|阳 by jieba, still a place
+    assert key_terms("与世界五大洲多少个国家有合作?") == []            # a part of the world, no place to check
 
 
 def test_stream_yields_passages_before_tokens(fake_index):

@@ -123,15 +123,20 @@ def test_a_question_asking_when_needs_no_passage_with_the_word_time():
     assert quoted_answer(Query.parse("2022年甲峰会的时间?"), [dated]) == "原文：「2022年甲峰会于11月15日至16日在乙地举行。」[1]"
 
 
-def test_which_time_answered_with_a_rank_is_refused():
+def test_which_time_answered_with_a_rank_is_refused_or_replaced_by_the_sentence_stating_it():
     # the small model answers 第几次入围? with the list's rank (hy10#1, hs11#3 kind): no figure
-    # of the passage makes a rank the answer to which time
-    ranks = Chunk("r#0", "r", 0, 0, "某某市以综合得分70分入围百强城市榜单，位列第71位。这是该市第六次入围。", title="榜单")
+    # of the passage makes a rank the answer to which time; the sentence that states the time of
+    # the same event is quoted instead (hs11#3, hw08#2), when its passage is about the year asked
+    ranks = Chunk("r#0", "r", 0, 0, "2020年某某市以综合得分70分入围百强城市榜单，位列第71位。", title="榜单")
     question = Query.parse("某某市这是第几次入围百强城市榜单?")
     rank = verify_reply(question, "第71位[1]", [ranks])
     assert rank.refused and rank.refusal_reason == "the model's answer (第71位[1]) gives no ordinal of 次 for 第几次"
-    which = verify_reply(question, "第六次[1]", [ranks])
-    assert not which.refused and which.answer == "第六次[1]" and which.citations[0].chunk_id == "r#0"
+    times = Chunk("t#0", "t", 0, 0, ranks.text + "这是该市第六次入围。", title="榜单", date="2020")
+    which = verify_reply(question, "第六次[1]", [times])
+    assert not which.refused and which.answer == "第六次[1]" and which.citations[0].chunk_id == "t#0"
+    quoted = verify_reply(question, "第71位[1]", [times])
+    assert quoted.answer == "原文：「这是该市第六次入围。」[1]" and quoted.fixes == ["quoted_sentence"]
+    assert verify_reply(Query.parse("某某市2021年是第几次入围?"), "第71位[1]", [times]).refused  # another year
 
 
 def test_a_citation_that_backs_no_figure_vouches_for_no_period():
@@ -141,6 +146,20 @@ def test_a_citation_that_backs_no_figure_vouches_for_no_period():
     other = Chunk("b#0", "b", 0, 0, "今年上半年甲市签约的106个项目中,已开工74个。", title="甲市回归", date="2022")
     question = Query.parse("甲市2013年签约的项目中已经开工的有几个?")
     wrong = verify_reply(question, "甲市2013年签约的项目中已经开工的有74个[2]。根据资料[1]。", [asked, other])
-    assert wrong.refused and wrong.refusal_reason.endswith("cites passages about 2022, not 2013")
+    # not shown; the sentence of the year asked is quoted instead (已经 is no word a passage must hold: 已开工)
+    assert wrong.answer == f"原文：「{asked.text}」[1]" and wrong.fixes == ["quoted_sentence"]
+    silent = Chunk("s#0", "s", 0, 0, "甲市今年签约项目成效显著。", title="甲市招商", date="2013")  # nothing to quote
+    refused = verify_reply(question, "甲市2013年签约的项目中已经开工的有74个[2]。根据资料[1]。", [silent, other])
+    assert refused.refused and refused.refusal_reason.endswith("cites passages about 2022, not 2013")
     right = verify_reply(question, "6个[1]", [asked, other])
     assert not right.refused and right.answer == "6个[1]" and right.citations[0].doc_id == "a"
+
+
+def test_a_count_answers_no_amount():
+    # 72个 for 意向投资总额有多少? (hn09#3 kind): the clause that states the amount is quoted instead
+    listed = Chunk("c#0", "c", 0, 0, "目前甲市已引进项目72个,意向投资总额超过1200亿元。", title="甲市招商", date="2013")
+    question = Query.parse("甲市意向投资总额有多少?")
+    verdict = verify_reply(question, "72个[1]", [listed])
+    assert verdict.answer == "原文：「目前甲市已引进项目72个,意向投资总额超过1200亿元。」[1]" and verdict.fixes == ["quoted_sentence"]
+    assert verify_reply(question, "超过1200亿元[1]", [listed]).answer == "超过1200亿元[1]"
+    assert verify_reply(Query.parse("甲市已引进项目多少个?"), "72个[1]", [listed]).answer == "72个[1]"

@@ -58,8 +58,12 @@ def test_a_copied_figure_stands_by_a_word_that_names_it():
 
 def test_which_time_is_not_answered_by_a_rank():
     ranks = Chunk("r#0", "r", 0, 0, "某某市以综合得分70分入围百强城市榜单，位列第71位，这是该市第六次入围。", title="榜单")
-    assert not _kept("某某市这是第几次入围百强城市榜单?", "第71位[1]", [ranks])
-    assert _kept("某某市这是第几次入围百强城市榜单?", "第六次[1]", [ranks])
+    question = "某某市这是第几次入围百强城市榜单?"
+    rank_only = Chunk("k#0", "k", 0, 0, "某某市以综合得分70分入围百强城市榜单，位列第71位。", title="榜单")
+    assert not _kept(question, "第71位[1]", [rank_only])
+    # with the sentence that states which time in the passages, that sentence is shown, not the rank
+    assert verify_reply(Query.parse(question), "第71位[1]", [ranks]).answer == f"原文：「{ranks.text}」[1]"
+    assert _kept(question, "第六次[1]", [ranks])
 
 
 def test_the_kind_asked_for_is_no_word_the_clause_must_hold():

@@ -10,7 +10,8 @@ question pins down is in it:
 - every topic word of the question other than its places, period and rank words (进出口, 总额);
   for an English question, the Chinese words for its trade terms (text/english_terms.py), at
   least two of them;
-- every place of the question, in the sentence or its article's title;
+- every place of the question, in the sentence or its article's title, but a place that only
+  frames a rank (在湖南排第几: 居全省第二 answers it);
   (the words and places may also be in the one or two sentences before, then quoted too);
 - the question's period: its years (今年 read against the article's date) and its part of the
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
@@ -40,6 +41,7 @@ from ..text.asking import WHEN, WHO, asked_kind, has_date
 from ..text.english_terms import chinese_terms
 from ..text.numbers import NUMBER, normalised, value_of
 from ..text.periods import passage_period, period_phrases, year_before
+from ..text.places import rank_scope
 from ..text.script import to_script, to_simplified
 from ..text.sentences import comma_parts, sentences
 from ..text.words import tokenize
@@ -51,8 +53,9 @@ _RANK_WORDS = frozenset({"全省", "全国", "全市", "省内", "排", "排名"
 # Words that bound a period rather than name a figure (2018年以来, 截至8月底).
 _PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "今年", "去年", "月底"})
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
-# Words that ask for a share rather than name the figure (完成年度任务的百分之多少?).
-_ASKING_WORDS = frozenset({"百分之", "百分比"})
+# Words that ask for a share rather than name the figure (完成年度任务的百分之多少?), or only say
+# that something has happened (已经开工的有几个?).
+_ASKING_WORDS = frozenset({"百分之", "百分比", "已经"})  # 已经开工的: a passage writes 已开工
 _CLAUSE_ENDS = frozenset("。；;！？!?，,、：:」』”’）)…")
 # A figure written in words: 三分之一, 近千亿元, 两百家.
 _WORDED_FIGURE = re.compile(r"[一二三四五六七八九十]分之[一二三四五六七八九十]|[百千万]亿"
@@ -96,7 +99,7 @@ def _ordinal_quote(query: Query, passages: list[Chunk]) -> str | None:
     places and years up to it (the event's year often stands in the sentence before: 2020年…榜单
     出炉 … 这是…第六次入围)."""
     asked = _ORDINAL_EVENT.search(query.simple)
-    event = asked.group(2).rstrip("呢了吗")[:4] if asked else ""
+    event = asked.group(2)[:2] if asked else ""  # its first word, a verb of two characters (入围, 举办)
     if not event:
         return None
     stated = re.compile(rf"第[一二三四五六七八九十百\d]+{asked.group(1)}{re.escape(event)}")
@@ -144,7 +147,9 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
     list: 对东盟贸易额…；对欧盟23.6亿元), each as a word of the clause (收为 of the question's
     营收为 is no word of 分别营收为22.80亿元), a figure, and the question's period; and it must hold
     as many of the question's words as the cited clauses do (a clause with 往来 is no better answer
-    to "…合作伙伴有往来?" than the cited one with 世界, 国家, 地区 and 合作伙伴)."""
+    to "…合作伙伴有往来?" than the cited one with 世界, 国家, 地区 and 合作伙伴). For a Chinese
+    question the figure stands in a comma part with one of those words (…水路…占比63.6%, 同时, …铁路
+    运输方式进出口也大幅增长 gives no figure for 铁路)."""
     if "分别" in query.simple or len(query.period.years) > 1:
         return None  # a question of several parts: each part is its own item
     clauses = [(n, chunk, [c.strip() for c in sentences(chunk.text, clauses=True) if c.strip()])
@@ -164,10 +169,22 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
                     and set(missing) <= set(tokenize(context)) \
                     and sum(t in context for t in terms) >= sum(t in cited for t in terms) \
                     and period_fits(query, context, year_of(chunk.date)) \
-                    and _has_figure(query, simple, context, year_of(chunk.date)):
+                    and _has_figure(query, _by_words(query, simple, missing), context, year_of(chunk.date)):
                 clause = clause.rstrip("；;，,")
                 return f"{_LEAD[query.script]}「{clause if query.script == 'latin' else to_script(clause, query.script)}」[{n}]"
     return None
+
+
+def _by_words(query: Query, clause: str, words: list[str]) -> str:
+    """For a Chinese question, the comma parts of ``clause`` where its figure may stand: those
+    holding one of ``words`` (for a rank, from the first of them on); the clause for an English one."""
+    if query.script == "latin":
+        return clause
+    pieces = comma_parts(clause)
+    named = [at for at, piece in enumerate(pieces) if any(word in piece for word in words)]
+    if not named:
+        return ""
+    return "，".join(pieces[named[0]:] if query.asks_rank else [pieces[at] for at in named])
 
 
 def _with_before(evidence: str, parts: list[str]) -> str:
@@ -182,14 +199,12 @@ def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str,
     (``terms``: groups of alternative words, one of each must be there); the figure must be in ``last``."""
     if not all(any(term in simple for term in group) for group in terms):
         return False
-    if not all(place in simple or place in title for place in query.places):
+    if not all(place in simple or place in title for place in query.places if not rank_scope(place, query.simple)):
         return False
     if asked_kind(query.simple) == WHEN:
         return period_fits(query, simple, pub_year) and has_date(last)
     if query.script != "latin":  # the figure by a naming word: the comma parts that hold one
-        pieces = comma_parts(last)
-        named = [at for at, piece in enumerate(pieces) if any(term in piece for group in terms for term in group)]
-        last = "，".join(pieces[named[0]:] if query.asks_rank else [pieces[at] for at in named]) if named else ""
+        last = _by_words(query, last, [term for group in terms for term in group])
         if not query.asks_rank and _WORDED_FIGURE.search(last):
             return period_fits(query, simple, pub_year)
     return period_fits(query, simple, pub_year) and _has_figure(query, last, simple, pub_year)
