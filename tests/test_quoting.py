@@ -163,3 +163,12 @@ def test_a_count_answers_no_amount():
     assert verdict.answer == "原文：「目前甲市已引进项目72个,意向投资总额超过1200亿元。」[1]" and verdict.fixes == ["quoted_sentence"]
     assert verify_reply(question, "超过1200亿元[1]", [listed]).answer == "超过1200亿元[1]"
     assert verify_reply(Query.parse("甲市已引进项目多少个?"), "72个[1]", [listed]).answer == "72个[1]"
+
+
+def test_a_number_of_years_answers_a_question_asking_how_many_years():
+    # 有期徒刑24年 is a duration, not a date, when the question asks 多少年 (RGB zh_refine 147 kind)
+    verdict = Chunk("v#0", "v", 0, 0, "甲案发生于2022年6月10日。甲案主犯被判处有期徒刑24年。", title="甲案宣判", date="2022")
+    assert quoted_answer(Query.parse("甲案主犯被判多少年?"), [verdict]) == "原文：「甲案主犯被判处有期徒刑24年。」[1]"
+    dated = Chunk("d#0", "d", 0, 0, "甲案主犯于2022年被判处有期徒刑。", title="甲案宣判", date="2022")
+    assert quoted_answer(Query.parse("甲案主犯被判多少年?"), [dated]) is None   # a year is no number of years
+    assert quoted_answer(Query.parse("甲案主犯被判处有期徒刑了吗?"), [verdict]) is None

@@ -15,8 +15,8 @@ question pins down is in it:
   (the words and places may also be in the one or two sentences before, then quoted too);
 - the question's period: its years (今年 read against the article's date) and its part of the
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
-- a figure: a rank (第3) for a rank question, else a number that is not a year or a figure the
-  question itself gives, and not stated for another year than the question's (到2023年…1.8亿元);
+- a figure: a rank (第3) for a rank question, else a number that is not a year or a date (6月,
+  but 24年 is a figure when the question asks 多少年) or a figure the question itself gives, and not stated for another year than the question's (到2023年…1.8亿元);
   for a question asking when, a month or day (3月10日) instead. For a Chinese question the figure
   stands by a naming word of the question: in a part of the quoted clause between commas that
   holds one (a rank: there or after it), and may be written in words there (近千亿元, 三分之一).
@@ -226,6 +226,9 @@ def _has_figure(query: Query, last: str, context: str, pub_year: int | None) -> 
     given = {value for value, _ in query.given} | {str(y) for y in passage_period(context, pub_year).years}
     text = normalised(last)
     # a figure stated for another year than the question's is no answer (到2023年营业收入1.8亿元 for 2022)
-    return any(value_of(m) not in given and text[m.end():m.end() + 1] not in _DATE_UNITS
+    years_asked = re.search(r"(多少|几)年", query.simple) is not None  # 判多少年?: 24年 is the answer, no date
+    return any(value_of(m) not in given
+               and (text[m.end():m.end() + 1] not in _DATE_UNITS
+                    or (years_asked and text[m.end()] == "年" and len(value_of(m)) < 4))
                and (not query.period.years or year_before(text, m.start()) in (None, *query.period.years))
                for m in NUMBER.finditer(text))
