@@ -16,10 +16,11 @@ question pins down is in it:
 - the question's period: its years (今年 read against the article's date) and its part of the
   year; a question naming a year but no part is not answered by a sentence about a part (上半年);
 - a figure: a rank (第3) for a rank question, else a number that is not a year or a date (6月,
-  but 24年 is a figure when the question asks 多少年) or a figure the question itself gives, and not stated for another year than the question's (到2023年…1.8亿元);
-  for a question asking when, a month or day (3月10日) instead. For a Chinese question the figure
-  stands by a naming word of the question: in a part of the quoted clause between commas that
-  holds one (a rank: there or after it), and may be written in words there (近千亿元, 三分之一).
+  but 24年 is a figure when the question asks 多少年) or a figure the question itself gives, and
+  not stated for another year than the question's (到2023年…1.8亿元); for a question asking when,
+  a month or day (3月10日) instead. For a Chinese question the figure stands by a naming word of
+  the question: in a part of the quoted clause between commas that holds one (a rank: there or
+  after it), and may be written in words there (近千亿元, 三分之一).
   A clause that names the figure without giving it (…均远优于全国海关平均水平) or gives another
   figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing.
   A question asking who is never answered by a quote (text/asking.py): no check can tell that a
