@@ -48,6 +48,8 @@ _ABOUT_FIGURE = re.compile(r"^(同比|比上年|较上年|比去年|较去年|�
 # An event's ordinal asked of the previous figure (这是第几次入围?): the event's, not the figure's.
 _EVENT_ORDINAL = re.compile(r"^(这|此|这次|这一次)?是?(?=第几[次届])")
 _LEADING = re.compile(r"^(那么|那|而|还有|另外)?(它的|它|其)?")
+# A year as a question writes it (2023年), dropped when another place's part of a year is asked.
+_YEAR_WORD = re.compile(r"(?<!\d)(?:19|20)\d\d年")
 # Adverbs of a count that end a subject (…项目共 of …项目共多少个?): nothing to say before 中 or 同比.
 _TALLY_END = re.compile(r"(共|一共|总共|共计|合计)$")
 # A trade partner, as in 对非洲进出口贸易额, 对欧盟23.6亿元: the place after 对 before the trade words.
@@ -126,7 +128,7 @@ def _resolve(query: Query, before: Query) -> str | None:
         text = before.simple
         if own and period and not any(p[:4].isdigit() for p in period) and _own_places(before) != own:
             # 永州上半年呢? after 衡阳2023年…: another place's part of a year, not of the old place's year
-            text = "".join(p for p in re.split(r"((?:19|20)\d\d年)", text) if not re.fullmatch(r"(19|20)\d\d年", p))
+            text = _YEAR_WORD.sub("", text)
         return _with_place(_with_period(text, period), before.places, own)
     subject = subject_part(before.simple)
     repeated = _repeated_verb(rest, before.simple)
@@ -181,8 +183,8 @@ def _repeated_verb(rest: str, before: str) -> int | None:
 
 
 def _own_places(query: Query) -> list[str]:
-    """The places the question is about: not a trade partner (对非洲, 与广东…签订, 对马来西亚、南非), a rank's scope
-    (在湖南省排) or an acronym."""
+    """The places the question is about: not a trade partner (对非洲, 与广东…签订, 对马来西亚、南非),
+    a rank's scope (在湖南省排) or an acronym."""
     return [p for p in query.places if not p.isascii()  # an acronym (GDP) is a figure, not a place
             and not any(f"{word}{p}" in query.simple for word in _PARTNER_WORDS)
             and not re.search(_PARTNER_LIST.format(re.escape(p)), query.simple)

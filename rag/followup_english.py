@@ -53,8 +53,8 @@ def resolve_english(question: str, before: str) -> str | None:
     resolved = _with_place_or_year(before, short["rest"]) if short else None
     if resolved:
         return resolved
-    if short and _ABOUT.match(question) and not _PRONOUN.search(short["rest"]) and chinese_terms(short["rest"]):  # "What about the growth rate?": another figure of the same subject
-        return f"{before.strip()} {question}"
+    if short and _ABOUT.match(question) and not _PRONOUN.search(short["rest"]) and chinese_terms(short["rest"]):
+        return f"{before.strip()} {question}"  # "What about the growth rate?": another figure, the same subject
     question = re.sub(r"^and\s+", "", question, flags=re.IGNORECASE)
     if _YEAR.fullmatch(question.rstrip("?？. ")):
         return _with_place_or_year(before, question.rstrip("?？. "))
