@@ -34,7 +34,7 @@ from .errors import InputError
 from .followup_english import chinese_question, resolve_english
 from .query import Query
 from .question_parts import (ASKS_COUNT, amount_for_amount, amount_of_counted, asking_for, asking_part,
-                             count_among_counted, ends_asking, sibling_question, subject_part)
+                             count_among_counted, count_of_amounted, ends_asking, sibling_question, subject_part)
 from .text.periods import period_phrases
 from .text.script import to_script
 
@@ -135,6 +135,9 @@ def _resolve(query: Query, before: Query) -> str | None:
     if repeated is not None:  # 压缩前是多少个工作日? after …总审批时限压缩至多少个工作日?
         return before.simple[:repeated] + rest
     if _REFERS_BACK.match(query.simple) or _ABOUT_FIGURE.match(rest):  # about the previous figure
+        counted = count_of_amounted(query.simple, before.simple)
+        if counted is not None:  # 其中有多少个项目? after …民营500强项目投资总额是多少?: those projects
+            return counted
         if query.simple.startswith("其中") and not ASKS_COUNT.search(before.simple):
             # 其中 of an amount: its items. 其中 stays: without it the small model gives the total
             # (15个 for "…峰会上衡阳500强项目几个?", 8个 for "…峰会上衡阳其中500强项目几个?")

@@ -19,7 +19,7 @@ from .text.numbers import Figure, numbers
 from .text.periods import Period, question_period
 from .text.places import english_places, rank_scope
 from .text.script import detect_script, to_simplified
-from .text.words import content_terms, key_terms, longest_terms, tokenize, topic_terms
+from .text.words import content_terms, key_terms, longest_terms, split_places, tokenize, topic_terms
 
 # C0/C1 control characters, zero-width spaces and joiners, bidi controls, the BOM.
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -60,13 +60,28 @@ class Query:
         simple = to_simplified(text)
         tokens = tokenize(simple) if text else []
         script = detect_script(text or asked)
-        terms = longest_terms(content_terms(tokens))
+        places = _places(simple, script) if text else ()
+        terms = _whole_places(longest_terms(content_terms(tokens)), split_places(simple) if text else [], simple)
         rank = _ASKS_RANK.search(simple)
         return cls(asked=asked, text=text, script=script, simple=simple, tokens=tuple(tokens),
                    terms=tuple(terms), topic=tuple(_topic(terms, simple)) if script != "latin" else (),
-                   places=_places(simple, script) if text else (), period=question_period(simple),
+                   places=places, period=question_period(simple),
                    given=tuple(numbers(text)), rank_unit=(rank.group(1) or "") if rank else None,
                    unusable=None if text else "the question only tells the assistant what to do; ask about the articles")
+
+
+def _whole_places(terms: list[str], places: list[str], simple: str) -> list[str]:
+    """``terms`` without the pieces of the ``places`` jieba cut across two words (日益, 阳 of
+    9月22日益阳), with the place in their stead: a piece is no word a passage must hold."""
+    spans = [(m.start(), m.end()) for place in places for m in re.finditer(re.escape(place), simple)]
+
+    def piece(term: str) -> bool:
+        found = [(m.start(), m.end()) for m in re.finditer(re.escape(term), simple)]
+        return bool(found) and all(any(start < end_ and start_ < end and not (start <= start_ and end_ <= end)
+                                       for start_, end_ in spans) for start, end in found)
+
+    kept = [t for t in terms if not piece(t)]
+    return kept + [p for p in places if p not in kept]
 
 
 def _topic(terms: list[str], simple: str) -> list[str]:

@@ -25,6 +25,8 @@ _AMOUNT_WORDS = r"(总投资额|投资总额|总投资|投资额|投资规模|�
 _AMOUNT = re.compile(_AMOUNT_WORDS + r"(是多少|多少|呢)?[?？]?$")
 # The amount a subject ends with, with the words that qualify it (…项目累计到位资金).
 _AMOUNT_END = re.compile(r"(累计|实际|合计|总计|共)?" + _AMOUNT_WORDS + "$")
+# A count of things named after the counter (其中有多少个项目?).
+_COUNT_OF = re.compile(r"^(?:其中)?(?:有|共有)?(?:多少|几)([个家项列名])([\u4e00-\u9fff]+?)[?？]?$")
 # The thing counted after 多少个/几个, as in 签约引进多少个项目?
 _COUNTED = re.compile(r"(?:多少|几)[个家项列名]([\u4e00-\u9fff]*)[?？]?$")
 # An asked unit that is a counter (几个?, 多少家?): what a count of other things may share.
@@ -143,6 +145,22 @@ def amount_for_amount(rest: str, before: str) -> str | None:
     if amount is None or old is None or old.group(2) == amount.group(1):
         return None
     return subject[:old.start()] + amount.group(1) + "是多少?"
+
+
+def count_of_amounted(question: str, before: str) -> str | None:
+    """For a follow-up that counts things (其中有多少个项目?) after a question about their amount
+    (…民营500强项目投资总额是多少?): the count of those things, the previous subject kept up to them.
+
+    >>> count_of_amounted("其中有多少个项目?", "2018年至今衡阳引进的民营500强项目投资总额是多少?")
+    '2018年至今衡阳引进的民营500强项目有多少个?'
+    >>> count_of_amounted("其中有多少个企业?", "2018年至今衡阳引进的民营500强项目投资总额是多少?")
+    """
+    count = _COUNT_OF.match(question)
+    subject = subject_part(before)
+    amount = _AMOUNT_END.search(subject)
+    if count is None or amount is None or not subject[:amount.start()].endswith(count.group(2)):
+        return None
+    return subject[:amount.start()] + "有多少" + count.group(1) + "?"
 
 
 def sibling_question(rest: str, before: str) -> str | None:

@@ -113,6 +113,8 @@ def test_a_chain_of_follow_ups_resolves_turn_by_turn():
     ("2019年洽谈周上衡阳签约的三类“500强”项目共多少个?", "其中包含哪些企业集团?",
      "2019年洽谈周上衡阳签约的三类“500强”项目中包含哪些企业集团?"),
     ("永州湘商回归项目累计到位资金多少?", "总投资呢?", "永州湘商回归项目总投资是多少?"),
+    # a count of the things whose amount was asked (hv03)
+    ("2018年至今衡阳引进的民营500强项目投资总额是多少?", "其中有多少个项目?", "2018年至今衡阳引进的民营500强项目有多少个?"),
     # a place jieba cuts across two words (9月22日|益阳) is the context's place (hn09); places listed
     # after a partner are partners, and 五大洲 is no place (ht04)
     ("至9月22日益阳全市共签约引进投资1亿元以上项目多少个?", "意向投资总额有多少?", "至9月22日益阳全市意向投资总额有多少?"),

@@ -235,6 +235,7 @@ def test_refusal_detection():
     assert not is_refusal("根据现有资料，衡阳排第71位[1]。", "根据现有资料，无法回答这个问题。")
     assert key_terms("长沙2023年GDP是多少?") == ["长沙", "GDP"]
     assert key_terms("至9月22日益阳全市签约多少个项目?") == ["益阳"]  # cut 日益|阳 by jieba, still a place
+    assert Query.parse("至9月22日益阳全市意向投资总额有多少?").topic == ("全市", "意向", "投资总额", "益阳")  # not 日益, 阳
     assert key_terms("与世界五大洲多少个国家有合作?") == []            # a part of the world, no place to check
 
 

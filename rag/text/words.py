@@ -104,6 +104,16 @@ def key_terms(simple: str) -> list[str]:
     return [term for _, term in sorted(terms + _split_places(simple, words))]
 
 
+def split_places(simple: str) -> list[str]:
+    """The places of ``key_terms`` that jieba cut across two words (益阳 of 9月22日|益阳): their
+    pieces (日益, 阳) are no words of the text.
+
+    >>> split_places("至9月22日益阳全市签约"), split_places("益阳全市签约")
+    (['益阳'], [])
+    """
+    return [place for _, place in _split_places(simple, jieba().posseg.lcut(simple))]
+
+
 def _starts(words: list) -> list[int]:
     """Where each of jieba's words starts in the text it was cut from."""
     starts, at = [], 0
