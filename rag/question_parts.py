@@ -140,11 +140,10 @@ def amount_for_amount(rest: str, before: str) -> str | None:
     >>> amount_for_amount("总投资呢?", "永州湘商回归项目总投资是多少?")
     """
     amount = _AMOUNT.match(rest)
-    subject = subject_part(before)
-    old = _AMOUNT_END.search(subject)
-    if amount is None or old is None or old.group(2) == amount.group(1):
+    things, old = _things_and_amount(before)
+    if amount is None or old is None or old == amount.group(1):
         return None
-    return subject[:old.start()] + amount.group(1) + "是多少?"
+    return things + amount.group(1) + "是多少?"
 
 
 def count_of_amounted(question: str, before: str) -> str | None:
@@ -156,11 +155,18 @@ def count_of_amounted(question: str, before: str) -> str | None:
     >>> count_of_amounted("其中有多少个企业?", "2018年至今衡阳引进的民营500强项目投资总额是多少?")
     """
     count = _COUNT_OF.match(question)
-    subject = subject_part(before)
-    amount = _AMOUNT_END.search(subject)
-    if count is None or amount is None or not subject[:amount.start()].endswith(count.group(2)):
+    things, amount = _things_and_amount(before)
+    if count is None or amount is None or not things.endswith(count.group(2)):
         return None
-    return subject[:amount.start()] + "有多少" + count.group(1) + "?"
+    return things + "有多少" + count.group(1) + "?"
+
+
+def _things_and_amount(question: str) -> tuple[str, str | None]:
+    """A question's subject split before the amount it ends with (…湘商回归项目 | 累计到位资金 gives
+    ("…湘商回归项目", "到位资金")); the whole subject and None when it ends with none."""
+    subject = subject_part(question)
+    amount = _AMOUNT_END.search(subject)
+    return (subject[:amount.start()], amount.group(2)) if amount else (subject, None)
 
 
 def sibling_question(rest: str, before: str) -> str | None:
