@@ -90,7 +90,8 @@ _MEASURE_ENDS = frozenset("度率量额值数")
 
 def key_terms(simple: str) -> list[str]:
     """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市,
-    nor a measure such as 满意度) and acronyms (GDP, CPI) in a Simplified text.
+    nor a measure such as 满意度; and the table's places jieba cut across two words, 9月22日|益阳)
+    and acronyms (GDP, CPI) in a Simplified text, in the order they appear.
 
     >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?"), key_terms("岳阳和常德的进出口总额")
     (['长沙', 'GDP'], [], ['岳阳', '常德'])
