@@ -27,7 +27,8 @@ from ..text.numbers import NUMBER, normalised, value_of
 from ..text.sentences import MARKER, MARKER_TEXT, strip_markers
 
 _BARE_NUMBER = re.compile(rf"^\s*(\d{{1,4}})\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
-# A rank or ordinal as written (第3, 第六); gates.ordinal_not_given asks it with the unit asked (第六次).
+# A rank or ordinal as written (第3, 第六); gates.ordinal_not_given and quoting._ordinal_quote ask it
+# with the unit asked (第六次).
 RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
 _RANK_PHRASE = re.compile(r"(?:居|位列|位居|排名|排在|排|列)[^，。；,;！？]{0,8}?第[一二三四五六七八九十百\d]+[位名]?")
 _BODY_AND_MARKERS = re.compile(rf"^(.*?)((?:{MARKER_TEXT})*)[。.]?\s*$", re.S)

@@ -46,6 +46,7 @@ from ..text.places import rank_scope
 from ..text.script import to_script, to_simplified
 from ..text.sentences import comma_parts, sentences
 from ..text.words import tokenize
+from .fixes import RANK_STATED
 
 FIX = "quoted_sentence"
 MATCHING_FIX = "quoted_matching_clause"
@@ -103,13 +104,14 @@ def _ordinal_quote(query: Query, passages: list[Chunk]) -> str | None:
     event = asked.group(2)[:2] if asked else ""  # its first word, a verb of two characters (入围, 举办)
     if not event:
         return None
-    stated = re.compile(rf"第[一二三四五六七八九十百\d]+{asked.group(1)}{re.escape(event)}")
+    stated = re.compile(RANK_STATED.pattern + asked.group(1) + re.escape(event))  # 第六次入围
     for n, chunk in enumerate(passages, start=1):
         simple, title = to_simplified(chunk.text), to_simplified(chunk.title)
         for sentence in sentences(chunk.text):
-            if not stated.search(to_simplified(sentence)):
+            said = to_simplified(sentence)
+            if not stated.search(said):
                 continue
-            upto = simple[:simple.find(to_simplified(sentence)) + len(sentence)]
+            upto = simple[:simple.find(said) + len(said)]
             if all(place in upto or place in title for place in query.places) \
                     and period_fits(query, upto, year_of(chunk.date)):
                 quoted = to_script(sentence.strip(), query.script)
