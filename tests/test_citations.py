@@ -69,6 +69,14 @@ def test_the_evidence_is_the_clause_that_holds_the_figure():
     assert evidence_sentence(passage, "144.6亿元") == "今年上半年,我市完成进出口总额144.6亿元,总量居全省第二。"
 
 
+def test_the_evidence_holds_the_answers_figure_not_the_period_the_question_repeats():
+    # s53's kind: the model repeats 1月至6月 of the question; the evidence is the clause with 106个
+    passage = "1月至6月,甲市新注册企业91个,排名全省第一;签约项目106个,总投资324亿元。"
+    claim = "甲市1月至6月签约项目106个。[1]"
+    assert evidence_sentence(passage, claim, "甲市1月至6月签约项目多少个?") == "签约项目106个,总投资324亿元。"
+    assert evidence_sentence(passage, claim) == "1月至6月,甲市新注册企业91个,排名全省第一;"  # without the question
+
+
 def test_evidence_falls_back_to_word_overlap():
     assert evidence_sentence(TRAD.text, "衡阳进出口总额位列湖南第几") == "數據顯示,2023年衡陽市進出口總額446.1億元,位列湖南省第3。"
 

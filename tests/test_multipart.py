@@ -90,3 +90,37 @@ def test_two_words_or_phrases_of_a_kind_are_two_parts_even_without_fen_bie():
 def test_joined_actions_and_places_without_fen_bie_are_one_figure():
     assert split_question(Query.parse("市级领导牵头引进和跟进洽谈1亿元以上投资项目多少个?")) == []
     assert split_question(Query.parse("2023年中国和美国的贸易额是多少?")) == []  # between the two: one figure
+
+
+@pytest.mark.parametrize("question, parts", [
+    # two subjects that open the question and share the rest, without 分别 (RGB zh_int calibration)
+    ("成都大运会和杭州亚运会开幕时间", ["成都大运会开幕时间", "杭州亚运会开幕时间"]),
+    ("谷歌和百度推出的类ChatGPT是什么？", ["谷歌推出的类ChatGPT是什么?", "百度推出的类ChatGPT是什么?"]),
+    ("第七届香港立法会议员宣誓仪式及首次会议的时间",
+     ["第七届香港立法会议员宣誓仪式的时间", "第七届香港立法会议员首次会议的时间"]),
+    ("上海和北京2023年新任市长是谁？", ["上海2023年新任市长是谁?", "北京2023年新任市长是谁?"]),
+    # two words of one subject that end the question
+    ("安倍晋三的国葬时间和地点？", ["安倍晋三的国葬时间?", "安倍晋三的国葬地点?"]),
+    ("2023年五一旅游人次和收入是多少？", ["2023年五一旅游人次是多少?", "2023年五一旅游收入是多少?"]),
+    # what follows the shared word belongs to both phrases
+    ("2023年全国跳水冠军赛女子双人10米跳台和男子双人10米跳台冠军分别是谁？",
+     ["2023年全国跳水冠军赛女子双人10米跳台冠军是谁?", "2023年全国跳水冠军赛男子双人10米跳台冠军是谁?"]),
+    # two questions after a comma; a later one that leans on the first is completed from it
+    ("永州1月至6月签约项目多少个，总投资多少?", ["永州1月至6月签约项目多少个", "永州1月至6月签约项目总投资是多少?"]),
+    ("邓伦逃税多少钱，被罚了多少钱", ["邓伦逃税多少钱", "邓伦逃税被罚了多少钱"]),
+    ("《李茂扮太子》是什么类型的电影？它的导演是谁？", ["《李茂扮太子》是什么类型的电影?", "《李茂扮太子》导演是谁?"]),
+])
+def test_subjects_facets_and_questions_after_a_comma_are_parts(question, parts):
+    assert split_question(Query.parse(question)) == parts
+
+
+@pytest.mark.parametrize("question", [
+    "衡阳推动特变电工衡变公司与尼日利亚签订的输变电项目总合同额是多少?",  # 与: a partner, not a part
+    "江华高新区马达制造及配套企业有多少家?",          # one group of firms
+    "2023年度中央机关及其直属机构招考计划招录多少人",   # 其: the same body
+    "有多少个国家和地区参加了甲运动会?",               # one set, the thing asked for
+    "世界杯决赛阿根廷和法国的比分是多少?",             # a figure between the two
+    "北京和上海之间的距离是多少?",
+])
+def test_joined_words_that_make_one_subject_are_not_split(question):
+    assert split_question(Query.parse(question)) == []
