@@ -92,8 +92,8 @@ def _own_subject(piece: str) -> bool:
 
 def _respectively(simple: str) -> list[str]:
     """The parts of a question joined by 和/与/及: same-kind conjuncts, else (with 分别) whole subjects.
-    Without 分别 only two periods or two parallel words are parts: two places or partners may be one
-    figure between them (中国和美国的贸易额)."""
+    Without 分别, places, names and closing words are parts only when no word of the question
+    relates them: two places may be one figure between them (中国和美国的贸易额)."""
     both = "分别" in simple
     text = simple.replace("分别", "", 1)
     kinds = ((_periods, _places, _partners, _parallel, _parallel_phrase, _last_words) if both
