@@ -360,3 +360,16 @@ def test_the_relevance_threshold_is_the_one_calibrated_for_the_index_embedder(se
     # another embedder's cosines are on another scale: no threshold unless one is set
     assert relevance_threshold(settings, "sentence-transformers:BAAI/bge-m3", "traditional") is None
     assert relevance_threshold(settings.replace(min_relevance=0.5), "sentence-transformers:x", "simplified") == 0.5
+
+
+def test_a_question_for_a_place_needs_no_passage_that_writes_the_word_place():
+    # RGB zh_int calibration's kind: 地点 / 举办地 ask for a place, which a passage names (在巴厘岛举行)
+    from rag.answer.gates import before_asking
+    from rag.documents import Chunk, Hit
+
+    text = "二十国集团领导人第十七次峰会11月15日至16日在印度尼西亚巴厘岛举行。"
+    hits = [Hit(Chunk("g#1", "g", 0, 30, text, "峰会", "2022", search_text=text), 0.03, 1, dense_score=0.9)]
+    assert Query.parse("2022年G20峰会的地点?").topic == ("峰会",)
+    assert before_asking(Query.parse("2022年G20峰会的地点?"), hits, 0.8, 0.5) is None
+    assert Query.parse("EMNLP2022的举办地").topic == ()
+    assert "奥运会" in before_asking(Query.parse("2022年奥运会的地点?"), hits, 0.8, 0.5)  # its other words still count

@@ -21,10 +21,11 @@ STOPWORDS = frozenset(
     "a an the of in on at to for and or is are was were be been what which who how many much "
     "did does do s its it by with from as that this".split())
 
-# Words that ask rather than tell ("分别是多少", "叫什么名字", "第几": a passage writes 第二), and "年前", jieba's reading of
-# "2021年前三季度"; an answering passage need not contain them.
+# Words that ask rather than tell ("分别是多少", "叫什么名字", "第几": a passage writes 第二; "地点", "举办地": a
+# passage names the place, 在巴厘岛举行), and "年前", jieba's reading of "2021年前三季度"; an answering
+# passage need not contain them.
 QUESTION_WORDS = frozenset({"分别", "各是", "谁", "叫做", "名字", "哪几个", "哪些地方", "哪一年", "哪年",
-                            "什么时候", "年前", "第几", "排第几"})
+                            "什么时候", "年前", "第几", "排第几", "地点", "举办地", "举行地", "所在地"})
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
