@@ -39,3 +39,12 @@ def test_a_figure_keeps_the_qualifier_its_cited_sentence_gives_it():
     assert verdict.answer == "近70%[1]" and verdict.fixes == ["qualifier_from_evidence"] and verdict.verified
     plain = verify_reply(Query.parse("乙市已开工多少个?"), "74个[1]", [passage])
     assert plain.answer == "74个[1]" and plain.fixes == []
+
+
+def test_a_qualifier_between_the_number_and_its_unit_is_kept():
+    # hx05#1's kind (calibration): the passage's 1300余名 answered as 1300名
+    passage = Chunk("q#1", "q", 0, 60, "市县两级共派出联企干部1300余名,解决问题2221个。", title="甲市", date="2022")
+    verdict = verify_reply(Query.parse("甲市市县两级共派出联企干部多少名?"), "1300名[1]", [passage])
+    assert verdict.answer == "1300余名[1]" and verdict.fixes == ["qualifier_from_evidence"] and verdict.verified
+    other = verify_reply(Query.parse("甲市解决问题多少个?"), "2221个[1]", [passage])
+    assert other.answer == "2221个[1]" and other.fixes == []

@@ -82,6 +82,8 @@ def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> s
     '近70%[1]'
     >>> qualifier_from_evidence("1月17日[1]", Query.parse("春运首日是哪天?"), ["还有不到1个月，春运首日（1月17日）"])
     '1月17日[1]'
+    >>> qualifier_from_evidence("1300名[1]", Query.parse("派出干部多少名?"), ["共派出联企干部1300余名,"])
+    '1300余名[1]'
     """
     text = normalised(answer)
     if len(text) != len(answer):
@@ -99,6 +101,15 @@ def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> s
             qualifier = _QUALIFIER.search(sentence[:at]) if at > 0 else None
             if qualifier and not re.match(r"[\d.]", sentence[at - 1:at]):
                 answer = answer[:m.start()] + qualifier.group(0) + answer[m.start():]
+                break
+            # 1300余名, 30多个: the qualifier stands between the number and its unit
+            digits = m.group(1) + (f".{m.group(2)}" if m.group(2) else "")
+            unit = (m.group(3) or "").strip() or after
+            inner = re.search(rf"(?<![\d.]){re.escape(digits)}([余多])(?={re.escape(unit)})", sentence) \
+                if re.match(r"[\u4e00-\u9fff]", unit) and unit[0] not in _DATE_PARTS else None
+            if inner:
+                at = m.start() + len(digits)
+                answer = answer[:at] + inner.group(1) + answer[at:]
                 break
     return answer
 
