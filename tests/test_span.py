@@ -1,6 +1,8 @@
 """The short answer (rag/answer/span.py): the words that only say the question back are cut, and the
 cut is recorded; invented passages, so no rule depends on the seed articles."""
 
+import pytest
+
 from rag.answer.span import short_span
 from rag.answer.verify import verify_reply
 from rag.documents import Chunk
@@ -33,18 +35,17 @@ def test_traditional_answers_a_name_a_date_and_answers_left_alone():
         assert short_span(answer, Query.parse(question)) == answer, answer
 
 
-def test_a_figure_keeps_the_qualifier_its_cited_sentence_gives_it():
-    passage = Chunk("q#0", "q", 0, 60, "签约的项目中已开工74个，开工率近70%。", title="乙市", date="2022")
-    verdict = verify_reply(Query.parse("乙市签约项目的开工率是多少?"), "70%[1]", [passage])
-    assert verdict.answer == "近70%[1]" and verdict.fixes == ["qualifier_from_evidence"] and verdict.verified
-    plain = verify_reply(Query.parse("乙市已开工多少个?"), "74个[1]", [passage])
-    assert plain.answer == "74个[1]" and plain.fixes == []
-
-
-def test_a_qualifier_between_the_number_and_its_unit_is_kept():
-    # hx05#1's kind (calibration): the passage's 1300余名 answered as 1300名
-    passage = Chunk("q#1", "q", 0, 60, "市县两级共派出联企干部1300余名,解决问题2221个。", title="甲市", date="2022")
-    verdict = verify_reply(Query.parse("甲市市县两级共派出联企干部多少名?"), "1300名[1]", [passage])
-    assert verdict.answer == "1300余名[1]" and verdict.fixes == ["qualifier_from_evidence"] and verdict.verified
-    other = verify_reply(Query.parse("甲市解决问题多少个?"), "2221个[1]", [passage])
-    assert other.answer == "2221个[1]" and other.fixes == []
+@pytest.mark.parametrize("sentence, question, reply, kept, plain_question, plain_reply", [
+    ("签约的项目中已开工74个，开工率近70%。", "乙市签约项目的开工率是多少?", "70%[1]", "近70%[1]",
+     "乙市已开工多少个?", "74个[1]"),
+    # hx05#1's kind (calibration): between the number and its unit, 1300余名 answered as 1300名
+    ("市县两级共派出联企干部1300余名,解决问题2221个。", "乙市市县两级共派出联企干部多少名?", "1300名[1]",
+     "1300余名[1]", "乙市解决问题多少个?", "2221个[1]"),
+])
+def test_a_figure_keeps_the_qualifier_its_cited_sentence_gives_it(sentence, question, reply, kept,
+                                                                  plain_question, plain_reply):
+    passage = Chunk("q#0", "q", 0, 60, sentence, title="乙市", date="2022")
+    verdict = verify_reply(Query.parse(question), reply, [passage])
+    assert verdict.answer == kept and verdict.fixes == ["qualifier_from_evidence"] and verdict.verified
+    plain = verify_reply(Query.parse(plain_question), plain_reply, [passage])
+    assert plain.answer == plain_reply and plain.fixes == []
