@@ -61,12 +61,11 @@ def _two_questions(simple: str) -> list[str]:
     """Questions written one after the other, each ending with a question mark (or a comma) and asking
     something. A later one that leans on the first (它的导演是谁?, 被罚了多少钱) is completed from it, as
     a follow-up would be: by the resolver, else with the first one's subject (邓伦逃税 | 被罚了多少钱)."""
-    pieces = [p.strip() for p in re.findall(r"[^?？]+(?:[?？]|$)", simple) if p.strip()]
-    if not (len(pieces) >= 2 and all(_ASKS.search(p) for p in pieces)):
-        pieces = [p.strip() for p in re.split(r"[，,；;]", simple) if p.strip()]
-        if not (len(pieces) >= 2 and all(_ASKS.search(p) for p in pieces)):
-            return []
-    return [pieces[0], *(_leaning_on(piece, pieces[0]) for piece in pieces[1:])]
+    for cut in (re.findall(r"[^?？]+(?:[?？]|$)", simple), re.split(r"[，,；;]", simple)):
+        pieces = [p.strip() for p in cut if p.strip()]
+        if len(pieces) >= 2 and all(_ASKS.search(p) for p in pieces):
+            return [pieces[0], *(_leaning_on(piece, pieces[0]) for piece in pieces[1:])]
+    return []
 
 
 def _leaning_on(piece: str, first: str) -> str:
@@ -83,7 +82,7 @@ def _own_subject(piece: str) -> bool:
     """Whether ``piece`` opens with a subject of its own: a noun before its first verb or asking word."""
     asking = _ASKS.search(piece)
     for word in jieba().posseg.cut(piece[:asking.start()] if asking else piece):
-        if word.flag.startswith("v") or word.flag.startswith("d") or word.flag.startswith("p"):
+        if word.flag.startswith(("v", "d", "p")):
             return False
         if word.flag.startswith(("n", "eng")) and len(word.word) >= 2:
             return True

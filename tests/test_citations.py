@@ -73,7 +73,8 @@ def test_the_evidence_holds_the_answers_figure_not_the_period_the_question_repea
     # s53's kind: the model repeats 1月至6月 of the question; the evidence is the clause with 106个
     passage = "1月至6月,甲市新注册企业91个,排名全省第一;签约项目106个,总投资324亿元。"
     claim = "甲市1月至6月签约项目106个。[1]"
-    assert evidence_sentence(passage, claim, "甲市1月至6月签约项目多少个?") == "签约项目106个,总投资324亿元。"
+    given = Query.parse("甲市1月至6月签约项目多少个?").given
+    assert evidence_sentence(passage, claim, given) == "签约项目106个,总投资324亿元。"
     assert evidence_sentence(passage, claim) == "1月至6月,甲市新注册企业91个,排名全省第一;"  # without the question
 
 

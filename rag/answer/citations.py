@@ -26,14 +26,13 @@ from ..text.sentences import MARKER, MARKER_TEXT, markers, sentences
 _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d{1,2}[.、)）]|[(（]\d{1,2}[)）])(?=\s*\D)")
 
 
-def evidence_sentence(passage: str, claim: str, question: str = "") -> str:
-    """The sentence of ``passage`` that holds the most of the claim's own numbers (those the
-    ``question`` does not state: 106个, not the 1月至6月 it repeats), then the most of all its numbers,
-    else the one sharing the most character pairs with the claim."""
+def evidence_sentence(passage: str, claim: str, given: tuple[Figure, ...] = ()) -> str:
+    """The sentence of ``passage`` that holds the most of the claim's own numbers (those not
+    ``given`` by the question, Query.given: 106个, not the 1月至6月 it repeats), then the most of all
+    its numbers, else the one sharing the most character pairs with the claim."""
     parts = [s.strip() for s in sentences(passage, clauses=True) if s.strip()] or [passage]
     claimed = numbers(claim)
-    stated = set(numbers(question))
-    own = [figure for figure in claimed if figure not in stated]
+    own = [figure for figure in claimed if figure not in given]
     claim_pairs = _bigrams(claim)
 
     def score(sentence: str) -> tuple[int, int, int]:
@@ -112,7 +111,7 @@ def cite_and_verify(answer: str, query: Query, passages: list[Chunk]) -> Checked
             fixes.append("citation_for_words")
     claims = claims_by_marker(fixed)
     model_cited = set(markers(answer))
-    citations = [_citation(n, passages[n - 1], claims.get(n, fixed), query.text,
+    citations = [_citation(n, passages[n - 1], claims.get(n, fixed), query.given,
                            added=n in added and n not in model_cited) for n in sorted(markers(fixed))]
     return CheckedAnswer(fixed, citations, unbacked, claimed_total, list(dict.fromkeys(fixes)))
 
@@ -180,7 +179,8 @@ def _append_marker(answer: str, marker: str) -> str:
     return body[:end] + marker + body[end:]
 
 
-def _citation(n: int, chunk: Chunk, claim: str, question: str, added: bool = False) -> Citation:
+def _citation(n: int, chunk: Chunk, claim: str, given: tuple[Figure, ...],
+              added: bool = False) -> Citation:
     return Citation(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title, date=chunk.date,
-                    source=chunk.source, text=chunk.text, evidence=evidence_sentence(chunk.text, claim, question),
+                    source=chunk.source, text=chunk.text, evidence=evidence_sentence(chunk.text, claim, given),
                     added=added)
