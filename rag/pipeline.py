@@ -28,7 +28,7 @@ from .answer.gates import before_asking, relevance_threshold, relevant
 from .answer.joining import joined_answer
 from .answer.prompting import build_messages, refusal_sentence
 from .answer.retrieval import Retriever
-from .answer.second_reading import FIX as SECOND_READING, kept, second_messages
+from .answer.second_reading import FIX as SECOND_READING, copied_answer, second_messages
 from .answer.verify import MODEL_DECLINED, Verdict, verify_reply
 from .config import Settings
 from .followup import resolve
@@ -165,8 +165,8 @@ class Pipeline:
         copied answer if the passages hold it, else the first refusal."""
         yield Event("token", "\n")
         reply = yield from self._generate(second_messages(first, query.script), query.script, clock)
-        verdict = verify_reply(query, reply, passages)
-        if not kept(query, verdict, passages):
+        verdict = copied_answer(query, reply, passages)
+        if verdict is None:
             return declined
         return dataclasses.replace(verdict, model_answer=declined.model_answer,
                                    fixes=[*verdict.fixes, SECOND_READING])

@@ -63,6 +63,19 @@ def test_context_keeps_the_sentences_that_share_the_question_words():
     assert [e.text for e in whole] == [text, other.text]  # no Chinese words to match: whole passages
 
 
+def test_a_sentence_already_shown_from_another_outlet_is_not_shown_again():
+    from rag.answer.context import select_context
+    from rag.documents import Chunk, Hit
+
+    wire = "新华社电 甲市2023年进出口总额37.25亿元。"
+    copy = Chunk("b#0", "b", 0, 40, "甲市2023年進出口總額37.25億元。另据统计，甲市2023年进出口总额增长8%。", "t", "2024")
+    hits = [Hit(Chunk("a#0", "a", 0, 40, wire, "t", "2024"), 1.0, 1), Hit(copy, 0.9, 2)]
+    question = Query.parse("甲市2023年进出口总额是多少?")
+    first, second = select_context(question, hits, 1000, len)
+    # the copy (another script, no dateline) only spends the budget; the outlet's own sentence stays
+    assert first.text == wire and second.text == "另据统计，甲市2023年进出口总额增长8%。"
+
+
 def test_retrieval_keeps_room_for_a_second_article(fake_index):
     p, _ = pipeline(fake_index, max_passages_per_article=1)
     docs = [h.chunk.doc_id for h in p.retriever.search(Query.parse("衡阳进出口总额"), k=5)]

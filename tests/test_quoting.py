@@ -172,3 +172,22 @@ def test_a_number_of_years_answers_a_question_asking_how_many_years():
     dated = Chunk("d#0", "d", 0, 0, "甲案主犯于2022年被判处有期徒刑。", title="甲案宣判", date="2022")
     assert quoted_answer(Query.parse("甲案主犯被判多少年?"), [dated]) is None   # a year is no number of years
     assert quoted_answer(Query.parse("甲案主犯被判处有期徒刑了吗?"), [verdict]) is None
+
+
+def test_a_list_item_of_another_place_does_not_replace_the_answer():
+    # the growth of 泰国 in a passage about 泰国 and its neighbours is no item of a list about 日本
+    ours = Chunk("a#0", "a", 0, 60, "日本2023年一季度国内生产总值（GDP）同比增长4.5%。", title="一季度数据", date="2023")
+    theirs = Chunk("b#0", "b", 0, 80, "泰国是2023年第一季度六国经济增长最快的国家，GDP增长率达到6.4%。", title="六国经济", date="2023")
+    verdict = verify_reply(Query.parse("2023一季度日本GDP增长率"), "4.5%[1]", [ours, theirs])
+    assert verdict.answer == "4.5%[1]" and verdict.fixes == []
+    assert verdict.citations[0].chunk_id == "a#0"
+
+
+def test_a_season_asked_about_is_no_other_season_of_the_passage():
+    from rag.answer.quoting import period_fits, span_fits
+    question = Query.parse("甲联赛2021-2022赛季总冠军")
+    assert not span_fits(question, "2020-2021赛季甲联赛总决赛落下帷幕，乙队夺得总冠军")
+    assert span_fits(question, "丙队夺得2021—2022赛季甲联赛总冠军")            # another dash, same span
+    assert span_fits(question, "丙队夺得甲联赛总冠军")                          # no span named
+    assert not period_fits(question, "2020-2021赛季甲联赛总决赛落下帷幕", None)
+    assert span_fits(Query.parse("甲联赛2022年总冠军"), "2020-2021赛季")       # the question names no span

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import fake_pipeline
 from rag.answer.prompting import instructions
-from rag.answer.second_reading import FIX, kept, second_messages
+from rag.answer.second_reading import FIX, copied_answer, kept, second_messages
 from rag.answer.verify import verify_reply
 from rag.documents import Chunk
 from rag.query import Query
@@ -69,6 +69,24 @@ def test_which_time_is_not_answered_by_a_rank():
 def test_the_kind_asked_for_is_no_word_the_clause_must_hold():
     city = Chunk("c#0", "c", 0, 0, "某某集团的第一家旗舰店开在孟买。", title="开店")
     assert _kept("某某集团的第一家旗舰店在哪个城市?", "孟买[1]", [city])
+
+
+def test_a_copy_cited_to_another_passage_is_cited_to_the_one_that_holds_it():
+    final = Chunk("f#0", "f", 0, 0, "某某杯女单决赛，张三对阵李四。张三获得女单冠军。", title="某某杯")
+    notice = Chunk("k#0", "k", 0, 0, "某某杯女单比赛将于下月开赛。", title="某某杯")
+    query = Query.parse("某某杯女单冠军是谁?")
+    verdict = copied_answer(query, "张三[2]", [notice, final])
+    assert verdict.answer == "张三[2]" and verdict.fixes == []                # cited right: as it was
+    verdict = copied_answer(query, "张三[1]", [notice, final])
+    assert verdict.answer == "张三[2]" and verdict.fixes == ["citation_repointed"]
+    assert verdict.citations[0].chunk_id == "f#0" and "张三" in verdict.citations[0].evidence
+    assert copied_answer(query, "王五[1]", [notice, final]) is None          # in no passage
+
+
+def test_a_latin_name_is_found_whatever_its_case():
+    launch = Chunk("l#0", "l", 0, 0, "某某公司春季发布会推出新款手机Lumo Pro。", title="发布会", date="2022-03-09")
+    assert _kept("某某公司春季发布会推出的手机是什么?", "Lumo Pro[1]", [launch])
+    assert not _kept("某某公司春季发布会推出的手机是什么?", "Nova Pro[1]", [launch])
 
 
 def test_the_second_prompt_offers_no_refusal():

@@ -4,7 +4,8 @@ The model reads the prompt at ~100 tokens/s on 2 cores, so every sentence it rea
 time before the first token. For a Chinese question each passage is cut into sentences, ranked by
 the question's content words they hold (longer words weigh more) and the years it names; those
 scoring under MIN_SHARE_OF_BEST of the best are dropped. The best sentence of each of the two best
-articles goes in first, then the rest, best first, until the token budget is spent; a chosen
+articles goes in first, then the rest, best first, until the token budget is spent (a sentence
+whose words an already chosen one holds, as one wire story printed by several outlets, is skipped); a chosen
 sentence that does not name the question's year brings along the sentence before it that does.
 Sentences keep their passage's order, with "…" where some were left out, and passages none of
 whose sentences were chosen are left out. A question with no Chinese content words (English)
@@ -17,6 +18,7 @@ Does not build the prompt (prompting.py does).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,6 +30,9 @@ from ..text.sentences import sentences
 
 # Sentences scoring below this share of the best sentence's score are not shown.
 MIN_SHARE_OF_BEST = 0.4
+
+# A sentence is compared with those already shown by its letters, digits and CJK characters only.
+_NOT_WORDS = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -93,16 +98,22 @@ def _ranked_sentences(query: Query, hits: list[Hit], split: list[list[str]]) -> 
 
 def _fill_budget(candidates: list[tuple[float, int, int]], hits: list[Hit], split: list[list[str]], budget_tokens: int,
                  count_tokens: Callable[[str], int], header_tokens: Callable[[Chunk, bool], int]) -> dict[int, set[int]]:
-    """{hit index: sentence indexes} taken in the candidates' order while they fit (the first always)."""
+    """{hit index: sentence indexes} taken in the candidates' order while they fit (the first always),
+    less those whose words are already shown within a chosen sentence."""
     chosen: dict[int, set[int]] = {}
+    shown: list[str] = []
     used = 0
     for _, i, j in candidates:
+        key = _NOT_WORDS.sub("", to_simplified(split[i][j]))
+        if any(key in seen for seen in shown):
+            continue  # one wire story printed by several outlets: the copy would only spend the budget
         cost = count_tokens(split[i][j])
         if i not in chosen:
             cost += header_tokens(hits[i].chunk, not any(hits[c].chunk.doc_id == hits[i].chunk.doc_id for c in chosen))
         if chosen and used + cost > budget_tokens:
             continue  # a shorter sentence may still fit
         chosen.setdefault(i, set()).add(j)
+        shown.append(key)
         used += cost
     return chosen
 

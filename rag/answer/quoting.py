@@ -54,6 +54,8 @@ MATCHING_FIX = "quoted_matching_clause"
 _RANK_WORDS = frozenset({"全省", "全国", "全市", "省内", "排", "排名", "第几", "居", "位列", "位居", "排第"})
 # Words that bound a period rather than name a figure (2018年以来, 截至8月底).
 _PERIOD_WORDS = frozenset({"以来", "至今", "截至", "目前", "同期", "今年", "去年", "月底"})
+# A span of years as a season or a plan writes it: 2021-2022, 2021—2022, 2021至2022.
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})")
 _RANK = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十")
 # Words that ask for a share rather than name the figure (完成年度任务的百分之多少?), or only say
 # that something has happened (已经开工的有几个?).
@@ -152,7 +154,7 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
     as many of the question's words as the cited clauses do (a clause with 往来 is no better answer
     to "…合作伙伴有往来?" than the cited one with 世界, 国家, 地区 and 合作伙伴). For a Chinese
     question the figure stands in a comma part with one of those words (…水路…占比63.6%, 同时, …铁路
-    运输方式进出口也大幅增长 gives no figure for 铁路)."""
+    运输方式进出口也大幅增长 gives no figure for 铁路), and its passage names the question's places."""
     if "分别" in query.simple or len(query.period.years) > 1:
         return None  # a question of several parts: each part is its own item
     clauses = [(n, chunk, [c.strip() for c in sentences(chunk.text, clauses=True) if c.strip()])
@@ -165,6 +167,8 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
     if not missing or not cited:
         return None
     for n, chunk, parts in clauses:
+        if not _names_places(query, chunk):
+            continue  # 菲律宾…GDP增长率达到6.4% is no item of a list about 中国
         for at, clause in enumerate(parts):
             simple = to_simplified(clause)
             context = to_simplified("".join(parts[max(at - 2, 0):at + 1]))
@@ -176,6 +180,13 @@ def matching_clause(query: Query, cited: list[Citation], passages: list[Chunk]) 
                 clause = clause.rstrip("；;，,")
                 return f"{_LEAD[query.script]}「{clause if query.script == 'latin' else to_script(clause, query.script)}」[{n}]"
     return None
+
+
+def _names_places(query: Query, chunk: Chunk) -> bool:
+    """The passage (its text or its article's title) names every place of the question but one
+    that only frames a rank."""
+    text = to_simplified(f"{chunk.title} {chunk.text}")
+    return all(place in text for place in query.places if not rank_scope(place, query.simple))
 
 
 def _by_words(query: Query, clause: str, words: list[str]) -> str:
@@ -214,12 +225,23 @@ def _answers(query: Query, terms: list[tuple[str, ...]], simple: str, last: str,
 
 
 def period_fits(query: Query, simple: str, pub_year: int | None) -> bool:
-    """The text is about the question's years and part of a year (a part is no answer for a whole year)."""
+    """The text is about the question's years and part of a year (a part is no answer for a whole
+    year), and the span of years it names last is the question's (span_fits)."""
     have = passage_period(simple, pub_year)
     want = query.period
     if want.years and not want.years & have.years:
         return False
+    if not span_fits(query, simple):
+        return False
     return not ((want.parts and not want.parts & have.parts) or (want.years and not want.parts and have.parts))
+
+
+def span_fits(query: Query, simple: str) -> bool:
+    """When the question names a span of years (2021-2022赛季), the last span the text names is
+    that one, if it names any (…2020-2021赛季…总决赛落下帷幕，广东宏远队夺得总冠军 is no answer)."""
+    spans = set(_YEAR_SPAN.findall(query.simple))
+    found = _YEAR_SPAN.findall(simple)
+    return not spans or not found or found[-1] in spans
 
 
 def _has_figure(query: Query, last: str, context: str, pub_year: int | None) -> bool:

@@ -7,20 +7,23 @@ copies the answer. So, when the gates found the question's topic in the passages
 declined (and no sentence could be quoted), the same passages are asked again with an
 instruction that asks for the answer's words only and offers no refusal. What it copies is then
 checked like any answer (verify.py), and kept only when it is the passages' own words:
-- every word of it that the question lacks stands in one clause of a cited passage,
+- every word of it that the question lacks (in any case: iPhone) stands in one clause of a passage,
 - beside the last word that names what is asked (导演 of "中国版的导演是谁": a clause naming the
   编剧 does not answer it) and ``MIN_SHARED_IN_CLAUSE`` of all those words (同比增长100.75% of
   实际使用外资 does not answer a question about 对外承包工程营业额), and
 - that clause with the two on either side (a page names the winner, then the event), or its
   article's title, holds every word that names what is asked (男单, not 女单), the question's
-  places, and fits its period. Words that name what is asked are the question's topic words
+  places, and fits its period (a season the question names, 2021-2022赛季, is the last one named
+  up to the clause). Words that name what is asked are the question's topic words
   less its places, period, asking words, one-character words and the kind of answer asked for
   (城市 of 哪个城市);
 - a figure stands in a part of that clause between commas that holds a naming word;
 - an answer to 第几次/第几届 is an ordinal of that unit (第六次), not a rank (第71位): verify_reply
   refuses that for any answer (gates.ordinal_not_given).
-Otherwise the refusal stands. English questions are not read twice (their words are not the
-passages' words, so no check could keep a copy).
+When such a clause is in a passage the answer does not cite (the model copies from [1] and cites
+[3]), the citation is re-pointed there (fix ``citation_repointed``). Otherwise the refusal
+stands. English questions are not read twice (their words are not the passages' words, so no
+check could keep a copy).
 
 The answer names the fix ``second_reading`` and keeps the first reply (the refusal) as the model's
 own answer, so reports count it apart from the model's own accuracy. Builds the messages and
@@ -29,6 +32,7 @@ checks the reply; the pipeline calls the model.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -39,10 +43,12 @@ from ..text.script import to_simplified
 from ..text.sentences import MARKER, comma_parts, sentences
 from ..text.words import tokenize
 from .prompting import instructions, prompt_file
-from .quoting import metric_terms, period_fits
-from .verify import Verdict
+from .quoting import metric_terms, period_fits, span_fits
+from .verify import Verdict, verify_reply
 
 FIX = "second_reading"
+# The name citations.py gives a marker moved to the passage that backs the claim.
+REPOINTED = "citation_repointed"
 # The share of the question's naming words (no place, period or asking word) that the clause holding
 # the answer must hold; all of them must be in it, the clauses around it or the title. Tuned on the
 # calibration part of the RGB open corpus and the calibration dialogues (eval/README.md).
@@ -63,29 +69,55 @@ def second_messages(first: Messages, script: str) -> Messages:
     return [*first[:-1], {"role": "user", "content": f"{user}\n\n{extract}"}]
 
 
+def copied_answer(query: Query, reply: str, passages: list[Chunk]) -> Verdict | None:
+    """The second reading's ``reply`` checked (verify.py) and kept (see above), citing the passage
+    that holds it (its markers re-pointed there, fix ``citation_repointed``, when the model cited
+    another); None when no passage holds it."""
+    verdict = verify_reply(query, reply, passages)
+    n = backing_passage(query, verdict, passages)
+    if n is None:
+        return None
+    if n in {c.n for c in verdict.citations}:
+        return verdict
+    repointed = verify_reply(query, f"{MARKER.sub('', reply).rstrip()}[{n}]", passages)
+    if not kept(query, repointed, passages):
+        return None
+    return dataclasses.replace(repointed, fixes=[*repointed.fixes, REPOINTED])
+
+
 def kept(query: Query, verdict: Verdict, passages: list[Chunk]) -> bool:
     """Whether the checked answer to the second reading is the passages' own words (see above)."""
+    return backing_passage(query, verdict, passages) in {c.n for c in verdict.citations}
+
+
+def backing_passage(query: Query, verdict: Verdict, passages: list[Chunk]) -> int | None:
+    """The passage (1-based) whose clause holds the checked answer beside the question's words (see
+    above): a cited one first, else another of the prompt (the small model copies 王发 from [1] and
+    cites [3]); None when none does."""
     if verdict.refused or not verdict.citations or query.script == "latin":
-        return False
+        return None
     added = _added_words(query, verdict.answer)
     if not added:  # the question said back: it names nothing
-        return False
+        return None
     asked = {m.group(1) for m in _ASKED_KIND.finditer(query.simple)}
     # 版, 棒: pieces, not names; 第几次: asks; 城市 of 哪个城市: what kind of answer is asked, not what it is about;
     # in the question's order, so the last is the word the answer is (导演 of 中国版的导演是谁)
     wanted = sorted((word for word in metric_terms(query) if len(word) > 1 and not _ASKING.search(word)
                      and not any(word in a for a in asked)), key=query.simple.find)
-    for citation in verdict.citations:
-        chunk = passages[citation.n - 1]
+    cited = [c.n for c in verdict.citations]
+    for n in [*cited, *(n for n in range(1, len(passages) + 1) if n not in cited)]:
+        chunk = passages[n - 1]
         title = to_simplified(chunk.title)
         clauses = [to_simplified(c) for c in sentences(chunk.text, clauses=True) if c.strip()]
         for at, clause in enumerate(clauses):
             window = "".join(clauses[max(at - 2, 0):at + 3])
-            if all(word in clause for word in added) and _in_clause(wanted, clause) \
+            upto = "".join(clauses[max(at - 2, 0):at + 1])
+            # lower case: so are the answer's words (iPhone SE → iphone, se)
+            if all(word in clause.lower() for word in added) and _in_clause(wanted, clause) \
                     and _by_a_naming_word(added, wanted, clause) \
-                    and _about(query, window, title, wanted, year_of(chunk.date)):
-                return True
-    return False
+                    and _about(query, window, upto, title, wanted, year_of(chunk.date)):
+                return n
+    return None
 
 
 def _in_clause(wanted: list[str], clause: str) -> bool:
@@ -102,7 +134,7 @@ def _by_a_naming_word(added: list[str], wanted: list[str], clause: str) -> bool:
     the winner and the title in different parts (山东泰山队…，提前夺得…冠军)."""
     if not wanted or not any(re.search(r"\d", word) for word in added):
         return True
-    return any(any(word in piece for word in added) and any(word in piece for word in wanted)
+    return any(any(word in piece.lower() for word in added) and any(word in piece for word in wanted)
                for piece in comma_parts(clause))
 
 
@@ -120,11 +152,12 @@ def _inside_another(word: str, text: str, query: Query) -> bool:
     return any(word in term and term in text for term in query.terms if term != word)
 
 
-def _about(query: Query, window: str, title: str, wanted: list[str], pub_year: int | None) -> bool:
+def _about(query: Query, window: str, upto: str, title: str, wanted: list[str], pub_year: int | None) -> bool:
     """The clause's neighbourhood ``window`` is about the question: its places, its period and
-    every naming word (each in the window or the title)."""
+    every naming word (each in the window or the title); the span of years named last up to the
+    clause (``upto``) is the question's (a page names the season, then its champion)."""
     if not all(place in window or place in title for place in query.places):
         return False
-    if not period_fits(query, window, pub_year):
+    if not (period_fits(query, window, pub_year) and span_fits(query, upto)):
         return False
     return all(word in window or word in title for word in wanted)
