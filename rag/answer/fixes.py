@@ -7,9 +7,10 @@ text changed, and `rag eval` reports the model's own accuracy beside the patched
 Rules: ``as_rank`` (a bare number answering 第几 is the rank), ``rank_from_evidence`` (a figure
 answering 第几 gets the rank its cited sentence states), ``date_from_evidence`` (a date answering
 "when" gets the month, year or day its cited sentence gives it: 10日 → 3月10日),
-``qualifier_from_evidence`` (a figure keeps the 近, 约 or 超过 its cited sentence puts before it), ``english_reading`` (an English
-question's answer gives each Chinese amount's and rank's English reading: 446.1亿元 (44.61 billion
-yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
+``qualifier_from_evidence`` (a figure keeps the 近, 约 or 超过 its cited sentence puts before it),
+``unit_from_evidence`` (a bare number gets the unit its cited sentence writes: 12 → 12人),
+``english_reading`` (an English question's answer gives each Chinese amount's and rank's English
+reading: 446.1亿元 (44.61 billion yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
 "X was 446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1].");
 ``readings_after_quote`` gives the readings after a quoted passage sentence, whose words are left
 as the article has them. Citation repairs are recorded by citations.py under their own names.
@@ -21,12 +22,14 @@ from __future__ import annotations
 import re
 
 from ..query import Query
-from ..text.asking import WHEN, asked_kind
+from ..text.asking import FIGURE, WHEN, asked_kind
 from ..text.english_numbers import english_reading
-from ..text.numbers import NUMBER, normalised, value_of
+from ..text.numbers import NUMBER, normalised, numbers, value_of
 from ..text.sentences import MARKER, MARKER_TEXT, strip_markers
 
 _BARE_NUMBER = re.compile(rf"^\s*(\d{{1,4}})\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
+# A number with no unit (12, 4.5), then its markers: what unit_from_evidence completes.
+_BARE_FIGURE = re.compile(rf"^\s*(\d+(?:\.\d+)?)\s*((?:{MARKER_TEXT})*)\s*[。.]?\s*$")
 # A rank or ordinal as written (第3, 第六); gates.ordinal_not_given and quoting._ordinal_quote ask it
 # with the unit asked (第六次).
 RANK_STATED = re.compile(r"第[一二三四五六七八九十百\d]+")
@@ -112,6 +115,26 @@ def qualifier_from_evidence(answer: str, query: Query, evidence: list[str]) -> s
                 answer = answer[:at] + inner.group(1) + answer[at:]
                 break
     return answer
+
+
+def unit_from_evidence(answer: str, query: Query, evidence: list[str]) -> str:
+    """A bare number answering how many or how much gets the unit its cited sentence writes after
+    it, when that sentence writes the number with one unit only: the small model drops it.
+
+    >>> unit_from_evidence("12[2]", Query.parse("踩踏事故死亡人数"), ["目前已造成12人死亡、14人受伤。"])
+    '12人[2]'
+    >>> unit_from_evidence("4.5[1]", Query.parse("一季度增长率"), ["同比增长4.5%，超出预期的4%"])
+    '4.5%[1]'
+    >>> unit_from_evidence("12[1]", Query.parse("死亡人数"), ["12人死亡，12辆车受损"])
+    '12[1]'
+    """
+    bare = _BARE_FIGURE.match(answer)
+    if not bare or query.asks_rank or query.script == "latin" or asked_kind(query.simple) != FIGURE:
+        return answer  # an English answer is given its words by english_sentence
+    units = {unit for sentence in evidence for value, unit in numbers(sentence) if value == bare.group(1)}
+    if len(units) != 1 or "" in units:
+        return answer  # no unit (a date, a bare count), or two: which one is not known
+    return f"{bare.group(1)}{units.pop()}{bare.group(2)}"
 
 
 # A date as a span: 2021年11月23日, 3月10日, 10日, 2021年3月.

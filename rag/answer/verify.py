@@ -3,8 +3,8 @@
 In order: the reply in the question's script; the model's own refusal recognised; the rank fix
 and, for an English question, the English readings (fixes.py); a counter or currency the
 passages state otherwise repaired (10个 → 10座, repairs.py); citations checked and repaired
-(citations.py); the rank, the whole date and a figure's qualifier (近70%) that the cited sentence
-states; the words that only say the question back cut (span.py); an English question's short
+(citations.py); the rank, the whole date, a figure's qualifier (近70%) and a bare number's unit
+(12 → 12人) that the cited sentence states; the words that only say the question back cut (span.py); an English question's short
 answer as an English sentence; then the answer is refused when every figure it claims is in no
 passage, or when what it cites for its figures contradicts the question's place or years, gives
 a part of a year for a whole one, or states the figure for another year, or when it gives no
@@ -24,7 +24,7 @@ from ..query import Query
 from ..text.script import to_script
 from .citations import cite_and_verify, figure_citations
 from .fixes import (as_rank, date_from_evidence, english_reading_added, english_sentence, qualifier_from_evidence,
-                    rank_from_evidence, readings_after_quote)
+                    rank_from_evidence, readings_after_quote, unit_from_evidence)
 from .gates import (bound_not_cited, cited_mismatch, count_for_amount, figures_of_other_years, ordinal_not_given,
                     other_year_evidence, part_for_whole)
 from .prompting import is_refusal, refusal_sentence
@@ -64,6 +64,7 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     text = _fix(rank_from_evidence, checked.answer, fixes, query, evidence)
     text = _fix(date_from_evidence, text, fixes, query, evidence)
     text = _fix(qualifier_from_evidence, text, fixes, query, evidence)
+    text = _fix(unit_from_evidence, text, fixes, query, evidence)
     text = _fix(short_span, text, fixes, query)
     text = _fix(english_sentence, text, fixes, query)  # after the checks: its words are the question's
     if checked.unbacked and len(checked.unbacked) == checked.claimed:  # every figure made up: no guess shown
