@@ -2,7 +2,7 @@
 
 The small model answers one figure well and two figures in one reply badly (it gives the first and
 drops the second, or refuses), so a question that asks for two is asked twice. Decided on the
-Simplified text with patterns, no model. Three shapes:
+Simplified text with patterns, no model. Four shapes:
 - two questions in one message, each with its own asking part, after a question mark or a comma:
   "益阳签约…项目多少个？2024衡商大会上衡阳签约引进项目多少个?" -> the two questions; a later one
   that names no subject takes the first one's (项目多少个，总投资多少? -> …项目总投资是多少?);
@@ -12,6 +12,7 @@ Simplified text with patterns, no model. Three shapes:
   (贸易, 之间, 比分…), places (衡阳和永州…), trade partners (对A和对B贸易额, with 分别) or two
   subjects that open the question (成都大运会和杭州亚运会开幕时间) — -> the question once for each
   conjunct, the rest of it shared: 衡阳2023年全年的进出口总额是多少?, 衡阳2019年上半年的…;
+- the men's and the women's event (2023年温网男女单打冠军 -> …男子单打冠军, …女子单打冠军);
 - 分别 with two whole subjects (衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?) -> each
   subject with the asking part; a second subject without its own place or period takes the first
   one's, as a follow-up would (followup.standalone).
@@ -32,6 +33,7 @@ MAX_PARTS = 4  # each part is a model call: a message of more questions is asked
 _ASKS = re.compile(r"(?:是|有)?(?:多少|几|什么|谁|哪)")
 _JOINS = re.compile(r"以及|和|与|及")
 _WHOLE_YEAR = "全年"
+_BOTH_SEXES = re.compile(r"男女(单打|双打|团体|单|双)")  # not 男女混双: one event
 _PARTNER_END = re.compile(r"对[\u4e00-\u9fff]{2,4}$")
 _PARTNER_START = re.compile(r"^对?[\u4e00-\u9fff]{2,4}?(?=贸易|进出口|出口|进口|投资|合作)")
 _NAMED = {"n", "nr", "ns", "nt", "nz", "eng", "j", "nrt", "nrfg", "x"}
@@ -51,7 +53,7 @@ def split_question(query: Query) -> list[str]:
     """
     if query.script == "latin" or query.unusable:
         return []
-    parts = _two_questions(query.simple) or _respectively(query.simple)
+    parts = _two_questions(query.simple) or _both_sexes(query.simple) or _respectively(query.simple)
     if not 2 <= len(parts) <= MAX_PARTS:
         return []  # more parts than that are asked as one question: none is dropped unsaid
     return [to_script(part, query.script) for part in parts]
@@ -66,6 +68,17 @@ def _two_questions(simple: str) -> list[str]:
         if len(pieces) >= 2 and all(_ASKS.search(p) for p in pieces):
             return [pieces[0], *(_leaning_on(piece, pieces[0]) for piece in pieces[1:])]
     return []
+
+
+def _both_sexes(simple: str) -> list[str]:
+    """The men's and the women's event of 男女单打 (男子单打, 女子单打) or 男女单 (男单, 女单), as
+    news names each: two champions, two results."""
+    m = _BOTH_SEXES.search(simple)
+    if not m:
+        return []
+    event = m.group(1)
+    men, women = ("男", "女") if len(event) == 1 else ("男子", "女子")
+    return [simple[:m.start()] + sex + event + simple[m.end():] for sex in (men, women)]
 
 
 def _leaning_on(piece: str, first: str) -> str:

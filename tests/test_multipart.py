@@ -109,6 +109,9 @@ def test_joined_actions_and_places_without_fen_bie_are_one_figure():
     ("永州1月至6月签约项目多少个，总投资多少?", ["永州1月至6月签约项目多少个", "永州1月至6月签约项目总投资是多少?"]),
     ("邓伦逃税多少钱，被罚了多少钱", ["邓伦逃税多少钱", "邓伦逃税被罚了多少钱"]),
     ("《李茂扮太子》是什么类型的电影？它的导演是谁？", ["《李茂扮太子》是什么类型的电影?", "《李茂扮太子》导演是谁?"]),
+    # the men's and the women's event, as news names each (zh_int calibration 78)
+    ("2023年甲市公开赛男女单打冠军是谁", ["2023年甲市公开赛男子单打冠军是谁", "2023年甲市公开赛女子单打冠军是谁"]),
+    ("2023年甲市公开赛男女单冠军", ["2023年甲市公开赛男单冠军", "2023年甲市公开赛女单冠军"]),
 ])
 def test_subjects_facets_and_questions_after_a_comma_are_parts(question, parts):
     assert split_question(Query.parse(question)) == parts
@@ -121,6 +124,8 @@ def test_subjects_facets_and_questions_after_a_comma_are_parts(question, parts):
     "有多少个国家和地区参加了甲运动会?",               # one set, the thing asked for
     "世界杯决赛阿根廷和法国的比分是多少?",             # a figure between the two
     "北京和上海之间的距离是多少?",
+    "甲市公开赛男女混双冠军是谁?",                     # one event
+    "甲市男女比例是多少?",
 ])
 def test_joined_words_that_make_one_subject_are_not_split(question):
     assert split_question(Query.parse(question)) == []
