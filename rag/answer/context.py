@@ -5,8 +5,9 @@ time before the first token. For a Chinese question each passage is cut into sen
 the question's content words they hold (longer words weigh more) and the years it names; those
 scoring under MIN_SHARE_OF_BEST of the best are dropped. The best sentence of each of the two best
 articles goes in first, then the rest, best first, until the token budget is spent (a sentence
-whose words an already chosen one holds, as one wire story printed by several outlets, is skipped); a chosen
-sentence that does not name the question's year brings along the sentence before it that does.
+whose words an already chosen one holds, as one wire story printed by several outlets, is
+skipped); a chosen sentence that does not name the question's year brings along the sentence
+before it that does.
 Sentences keep their passage's order, with "…" where some were left out, and passages none of
 whose sentences were chosen are left out. A question with no Chinese content words (English)
 cannot be matched word for word, so its passages go in whole, best first, while they fit. The

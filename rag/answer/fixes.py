@@ -10,8 +10,9 @@ answering 第几 gets the rank its cited sentence states), ``date_from_evidence`
 ``qualifier_from_evidence`` (a figure keeps the 近, 约 or 超过 its cited sentence puts before it),
 ``unit_from_evidence`` (a bare number gets the unit its cited sentence writes: 12 → 12人),
 ``english_reading`` (an English question's answer gives each Chinese amount's and rank's English
-reading: 446.1亿元 (44.61 billion yuan), 第71位 (71st)), ``english_sentence`` (a bare figure answering "What was X?" becomes
-"X was 446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese prose "It ranked 71st (第71位)[1].");
+reading: 446.1亿元 (44.61 billion yuan), 第71位 (71st)), ``english_sentence`` (a bare figure
+answering "What was X?" becomes "X was 446.1亿元 (44.61 billion yuan)[1].", a rank in Chinese
+prose "It ranked 71st (第71位)[1].");
 ``readings_after_quote`` gives the readings after a quoted passage sentence, whose words are left
 as the article has them. Citation repairs are recorded by citations.py under their own names.
 Does not call the model.

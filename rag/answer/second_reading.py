@@ -14,9 +14,9 @@ checked like any answer (verify.py), and kept only when it is the passages' own 
 - that clause with the two on either side (a page names the winner, then the event), or its
   article's title, holds every word that names what is asked (男单, not 女单), the question's
   places, and fits its period (a season the question names, 2021-2022赛季, is the last one named
-  up to the clause). Words that name what is asked are the question's topic words
-  less its places, period, asking words, one-character words and the kind of answer asked for
-  (城市 of 哪个城市);
+  up to the clause). Words that name what is asked are the question's topic words less its
+  places, period, asking words, one-character words and the kind of answer asked for (城市 of
+  哪个城市);
 - a figure stands in a part of that clause between commas that holds a naming word;
 - an answer to 第几次/第几届 is an ordinal of that unit (第六次), not a rank (第71位): verify_reply
   refuses that for any answer (gates.ordinal_not_given).
