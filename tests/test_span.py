@@ -56,7 +56,7 @@ def test_a_bare_number_gets_the_unit_its_cited_sentence_writes_recorded_as_a_fix
     verdict = verify_reply(Query.parse("甲地寺庙踩踏事故死亡人数"), "12[1]", [passage])
     assert verdict.answer == "12人[1]" and verdict.fixes == ["unit_from_evidence"] and verdict.verified
     assert verdict.model_answer == "12[1]" and verdict.citations[0].chunk_id == "d#0"
-    # a rank, a date and a number written with two units are left as they are
+    # a rank, and a number the sentence writes with two units, are left as they are
     ranked = verify_reply(Query.parse("甲地踩踏事故死亡人数排第几?"), "12[1]", [passage])
     assert "unit_from_evidence" not in ranked.fixes
     twice = Chunk("t#0", "t", 0, 60, "事故造成12人死亡，12辆车受损。", title="甲地事故", date="2022")
