@@ -22,6 +22,8 @@ from ..text.script import to_simplified
 from ..text.sentences import MARKER, MARKER_TEXT, markers, sentences
 
 
+# The repair that moves a marker to the passage that backs the claim (second_reading.py records it too).
+REPOINTED = "citation_repointed"
 # A list number at the start of a line ("1. ", "2、", "(3)") numbers the answer's points; it is no figure.
 _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d{1,2}[.、)）]|[(（]\d{1,2}[)）])(?=\s*\D)")
 
@@ -152,7 +154,7 @@ def _cite(sentence: str, own: list[int], claimed: list[Claim], held: _Held, back
     useless = [n for n in own if not any(held.backs(n, claim) for claim in claimed)]
     if useless:
         return MARKER.sub(lambda m: f"[{backer}]" if int(m.group(1)) in useless else m.group(0), sentence), \
-            "citation_repointed"
+            REPOINTED
     return _append_marker(sentence, f"[{backer}]"), "citation_inserted"
 
 

@@ -42,13 +42,12 @@ from ..query import Query
 from ..text.script import to_simplified
 from ..text.sentences import MARKER, comma_parts, sentences
 from ..text.words import tokenize
+from .citations import REPOINTED
 from .prompting import instructions, prompt_file
 from .quoting import metric_terms, period_fits, span_fits
 from .verify import Verdict, verify_reply
 
 FIX = "second_reading"
-# The name citations.py gives a marker moved to the passage that backs the claim.
-REPOINTED = "citation_repointed"
 # The share of the question's naming words (no place, period or asking word) that the clause holding
 # the answer must hold; all of them must be in it, the clauses around it or the title. Tuned on the
 # calibration part of the RGB open corpus and the calibration dialogues (eval/README.md).

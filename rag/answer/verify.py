@@ -5,10 +5,11 @@ and, for an English question, the English readings (fixes.py); a counter or curr
 passages state otherwise repaired (10个 → 10座, repairs.py); citations checked and repaired
 (citations.py); the rank, the whole date, a figure's qualifier (近70%) and a bare number's unit
 (12 → 12人) that the cited sentence states; the words that only say the question back cut
-(span.py); an English question's short answer as an English sentence; then the answer is refused when every figure it claims is in no
-passage, or when what it cites for its figures contradicts the question's place or years, gives
-a part of a year for a whole one, or states the figure for another year, or when it gives no
-ordinal (第六次) for 第几次, or a count (72个) for an amount (gates.py). Before any of these
+(span.py); an English question's short answer as an English sentence; then the answer is
+refused when every figure it claims is in no passage, or when what it cites for its figures
+contradicts the question's place or years, gives a part of a year for a whole one, or states the
+figure for another year, or when it gives no ordinal (第六次) for 第几次, or a count (72个) for an
+amount (gates.py). Before any of these
 refusals is shown, a passage sentence that plainly answers the question is quoted instead; an
 answer that took another item of a list is replaced by the item asked about, quoted
 (quoting.py). Every rule that changed the reply is listed in ``fixes``. Does not call the model.
