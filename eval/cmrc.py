@@ -4,7 +4,10 @@ The passages are written once as a JSON Lines corpus in the user cache (never in
 data is CC BY-SA 4.0) and indexed there with the product's own indexer, settings and embedder.
 Questions run in file order (DEV_0_QUERY_0, ...) through the same Pipeline as `rag ask`; the
 answer, less its citation markers, is scored with the official EM and F1 (metrics.py), and the
-retrieved passages with hit@1 / hit@5 of the question's own passage.
+retrieved passages with hit@1 / hit@5 of the question's own passage. As in rgb_open.py, the
+questions in even positions of the file are the **calibration** part and those in odd positions
+the **held-out** part: a rule tuned on CMRC (span.py's cuts were) is tuned on the first only, and
+EM / F1 are reported for both.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .metrics import cmrc_em, cmrc_f1, first_rank, percentile, strip_markers
 from .runs import PredictionWriter, pending
 
 CORPUS_STEM = "cmrc2018-dev"
+PARTS = ("calibration", "heldout")
 
 
 def load_cmrc(bench_dir: Path) -> dict:
@@ -32,10 +36,12 @@ def load_cmrc(bench_dir: Path) -> dict:
 
 
 def questions_of(data: dict) -> list[dict]:
-    """{id, question, answers, passage} in file order; ``passage`` is the doc_id the indexer gives it."""
-    return [{"id": qa["id"], "question": qa["question"], "answers": [a["text"] for a in qa["answers"]],
-             "passage": f"{CORPUS_STEM}-{p['id']}"}
-            for article in data["data"] for p in article["paragraphs"] for qa in p["qas"]]
+    """{id, question, answers, passage, part} in file order; ``passage`` is the doc_id the indexer
+    gives it, ``part`` calibration (even positions) or heldout (odd)."""
+    questions = [{"id": qa["id"], "question": qa["question"], "answers": [a["text"] for a in qa["answers"]],
+                  "passage": f"{CORPUS_STEM}-{p['id']}"}
+                 for article in data["data"] for p in article["paragraphs"] for qa in p["qas"]]
+    return [{**q, "part": PARTS[i % 2]} for i, q in enumerate(questions)]
 
 
 def write_corpus(data: dict, folder: Path) -> Path:
@@ -76,16 +82,18 @@ def run_cmrc(settings: Settings, out: Path, limit: int | None = None, fresh: boo
         for q in tqdm(todo, desc="CMRC 2018 dev", unit="q", disable=not progress, file=sys.stderr, dynamic_ncols=True):
             answer = pipeline.ask(q["question"])
             span = "" if answer.refused else strip_markers(answer.answer).strip()
-            writer.write({"id": q["id"], **answer.to_dict(), "gold": q["answers"], "gold_passage": q["passage"],
+            writer.write({"id": q["id"], "part": q["part"], **answer.to_dict(), "gold": q["answers"],
+                          "gold_passage": q["passage"],
                           "em": cmrc_em(span, q["answers"]), "f1": cmrc_f1(span, q["answers"])})
         rows = list(writer.rows)
-    return summarise_cmrc(rows, [q["id"] for q in questions], str(settings.index_dir))
+    return summarise_cmrc(rows, {q["id"]: q["part"] for q in questions}, str(settings.index_dir))
 
 
-def summarise_cmrc(rows: list[dict], ids: list[str], index: str) -> dict:
-    wanted = set(ids)
-    rows = [r for r in rows if r["id"] in wanted]
+def summarise_cmrc(rows: list[dict], parts: dict[str, str], index: str) -> dict:
+    """The figures over the rows of the questions in ``parts`` (id -> part), and EM / F1 per part."""
+    rows = [r for r in rows if r["id"] in parts]
     n = len(rows)
+    by_part = {name: [r for r in rows if parts[r["id"]] == name] for name in PARTS}
     ranks = [first_rank([h["doc_id"] for h in r["retrieved"]], [r["gold_passage"]]) for r in rows]
     totals = [r["timings"]["total_s"] for r in rows]
     return {"benchmark": "cmrc2018", "questions": n, "index": index,
@@ -95,4 +103,7 @@ def summarise_cmrc(rows: list[dict], ids: list[str], index: str) -> dict:
             "hit1": sum(k == 1 for k in ranks) / n if n else None,
             "hit5": sum(k is not None and k <= 5 for k in ranks) / n if n else None,
             "refused": sum(r["refused"] for r in rows) / n if n else None,
-            "p50_s": percentile(totals, 50), "p95_s": percentile(totals, 95)}
+            "p50_s": percentile(totals, 50), "p95_s": percentile(totals, 95),
+            "parts": {name: {"questions": len(part), "em": sum(r["em"] for r in part) / len(part) if part else 0.0,
+                             "f1": sum(r["f1"] for r in part) / len(part) if part else 0.0}
+                      for name, part in by_part.items()}}

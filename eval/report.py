@@ -48,6 +48,8 @@ def cmrc_text(s: dict, out: Path) -> str:
     lines = [f"# CMRC 2018 dev, end to end: {s['questions']} questions ({s['which']})", "",
              f"- model: {', '.join(s['models']) or 'n/a'}; index: {s['index']}",
              f"- EM: {100 * s['em']:.1f}   F1: {100 * s['f1']:.1f}" if s["questions"] else "- EM / F1: n/a",
+             *(f"  - {name} ({p['questions']}): EM {100 * p['em']:.1f}   F1 {100 * p['f1']:.1f}"
+               for name, p in s.get("parts", {}).items() if p["questions"]),
              f"- retrieval hit@1: {pct(s['hit1'])}   hit@5: {pct(s['hit5'])}",
              f"- refused: {pct(s['refused'])}",
              f"- latency p50 / p95: {secs(s['p50_s'])} / {secs(s['p95_s'])}",

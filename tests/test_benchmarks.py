@@ -7,6 +7,7 @@ import random
 import pytest
 
 from rag.eval.cmrc import run_cmrc
+from rag.eval.report import cmrc_text
 from rag.eval.metrics import cmrc_em, cmrc_f1, rgb_correct, rgb_labels
 from rag.eval.rgb import negatives_for, run_rgb, select_passages
 from rag.eval.runs import read_rows
@@ -100,6 +101,9 @@ def test_cmrc_runner_indexes_the_passages_and_scores_spans(tmp_path, settings):
     assert first["gold_passage"] == "cmrc2018-dev-DEV_0" and first["em"] == 1.0 and first["f1"] == 1.0
     assert second["em"] == 0.0
     assert summary["questions"] == 2 and summary["em"] == 0.5 and summary["hit5"] == 1.0
+    assert first["part"] == "calibration" and second["part"] == "heldout"  # even / odd positions
+    assert summary["parts"]["calibration"] == {"questions": 1, "em": 1.0, "f1": 1.0}
+    assert summary["parts"]["heldout"]["em"] == 0.0 and "calibration (1): EM 100.0" in cmrc_text(summary, out)
     assert (tmp_path / "cache" / "bench" / "cmrc2018" / "index").is_dir()
 
 

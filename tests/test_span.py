@@ -61,3 +61,33 @@ def test_a_bare_number_gets_the_unit_its_cited_sentence_writes_recorded_as_a_fix
     assert "unit_from_evidence" not in ranked.fixes
     twice = Chunk("t#0", "t", 0, 60, "事故造成12人死亡，12辆车受损。", title="甲地事故", date="2022")
     assert verify_reply(Query.parse("甲地事故死亡人数"), "12[1]", [twice]).answer == "12[1]"
+
+
+@pytest.mark.parametrize("question, answer, short", [
+    # the question said back after the span goes too (CMRC 2018's kind, calibration part)
+    ("丁某是谁的妻子?", "丁某是李四的妻子。[1]", "李四[1]"),
+    ("戊专辑在哪一年发行?", "戊专辑2008年发行。[1]", "2008年[1]"),
+    ("男性的脱发问题可以由什么药物处理?", "非那雄胺可以处理男性脱发问题。[1]", "非那雄胺[1]"),
+    ("甲湾电车厂在哪里?", "甲湾电车厂位于乙城甲湾丙街。[1]", "乙城甲湾丙街[1]"),   # no figure: 甲湾 is the answer's own
+    ("乙平台的运营商是谁?", "甲传媒有限公司。根据资料。[1]", "甲传媒有限公司[1]"),
+    # a figure keeps its unit; what it counts goes only when the question says something of it
+    ("甲站现有多少趟列车停车办客?", "甲站现有18趟列车停车办客。[1]", "18趟[1]"),
+    ("甲市引进了多少个重大投资项目?", "甲市引进了15个重大投资项目。[1]", "15个重大投资项目[1]"),
+    ("甲队在哪个组?", "E组[1]", "E组[1]"),
+    ("己歌手属于哪个唱片公司?", "青空唱片[1]", "青空唱片[1]"),                   # the name's own noun
+    # one place or name asked: the first clause that names it; a description first is kept whole
+    ("丙墓在哪里?", "河北省曲阳县，墓中发现大量壁画。[1]", "河北省曲阳县[1]"),
+    ("丁刊年度人物是谁?", "花样滑冰运动员，冬奥会金牌得主张三[2]", "花样滑冰运动员，冬奥会金牌得主张三[2]"),
+    # why: the sentence stays, less the question said back up to 是因为; its own subject stays
+    ("戊某为什么被取消成绩?", "戊某被取消成绩是因为他干扰了相邻赛道。[1]", "因为他干扰了相邻赛道[1]"),
+    ("电车公司为什么加设车厂?", "电车数量增加，车厂已不敷应用。[1]", "电车数量增加，车厂已不敷应用。[1]"),
+])
+def test_the_span_without_the_question_said_around_it(question, answer, short):
+    assert short_span(answer, Query.parse(question)) == short
+
+
+def test_a_cut_around_a_name_is_recorded_and_the_citation_kept():
+    passage = Chunk("w#0", "w", 0, 60, "皇后丁氏是李四的妻子，出身名门。", title="丁氏", date="2020")
+    verdict = verify_reply(Query.parse("皇后丁氏是谁的妻子?"), "皇后丁氏是李四的妻子。[1]", [passage])
+    assert verdict.answer == "李四[1]" and "short_span" in verdict.fixes and verdict.citations[0].chunk_id == "w#0"
+    assert verdict.model_answer == "皇后丁氏是李四的妻子。[1]"
