@@ -126,6 +126,22 @@ def test_a_question_joining_two_articles_is_covered_by_both():
     assert covered_terms(terms, hits[:1]) == ["衡阳", "进出口", "总额"]
 
 
+def test_asking_words_and_a_name_glued_to_its_copula_are_no_topic_a_passage_must_share():
+    # CMRC 2018's kind (calibration part): 为什么, 什么样, 啥, 呀, 特点 ask; jieba reads 乙某是 as one word
+    from rag.answer.gates import covered_terms
+    from rag.documents import Chunk, Hit
+
+    why = Query.parse("甲某为什么会招致丙某的猜疑？").topic
+    assert "猜疑" in why and not {"为什么", "会"} & set(why)
+    assert Query.parse("丁鱼的生活习性是什么样的？").topic == ("丁鱼", "生活", "习性")
+    assert Query.parse("戊鸟的尖叫声有啥作用呀？").topic == ("戊鸟", "尖叫声")
+    assert "特点" not in Query.parse("戊铁路沿线有什么特点？").topic
+    topic = list(Query.parse("潘淑是谁的皇后？").topic)
+    assert topic == ["潘淑", "皇后"]
+    hit = Hit(Chunk("x#0", "x", 0, 9, "潘淑，孙权的皇后，会稽句章人。"), 1.0, 1)
+    assert covered_terms(topic, [hit]) == topic
+
+
 def test_an_answer_cited_to_another_place_or_year_is_refused():
     from rag.answer.gates import cited_mismatch
     from rag.documents import Chunk

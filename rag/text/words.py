@@ -25,7 +25,11 @@ STOPWORDS = frozenset(
 # passage names the place, 在巴厘岛举行), and "年前", jieba's reading of "2021年前三季度"; an answering
 # passage need not contain them.
 QUESTION_WORDS = frozenset({"分别", "各是", "谁", "叫做", "名字", "哪几个", "哪些地方", "哪一年", "哪年",
-                            "什么时候", "年前", "第几", "排第几", "地点", "举办地", "举行地", "所在地"})
+                            "什么时候", "年前", "第几", "排第几", "地点", "举办地", "举行地", "所在地",
+                            # asking words and particles, and the words a question asks for a
+                            # description with (有什么特点?: the passage describes it without the word)
+                            "为什么", "为何", "什么样", "怎么样", "啥", "呀", "么", "一下", "介绍", "叫", "几月",
+                            "东西", "特点", "特征", "作用", "可以", "会", "还", "又"})
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
@@ -74,8 +78,19 @@ def longest_terms(terms: list[str]) -> list[str]:
 
 def topic_terms(terms: list[str]) -> list[str]:
     """Of a question's longest content words, those an answering passage should share (question
-    words such as 分别, 谁 left out)."""
-    return [t for t in terms if t not in QUESTION_WORDS]
+    words such as 分别, 谁 left out). A word jieba made of a name and the 是 or 有 after it (潘某是谁的
+    皇后?: 潘某是) is a word of no dictionary; the name is what a passage shares.
+
+    >>> topic_terms(["为什么", "猜疑"]), topic_terms(["潘淑是", "皇后", "还是"])
+    (['猜疑'], ['潘淑', '皇后', '还是'])
+    """
+    return [_name_before_copula(t) for t in terms if t not in QUESTION_WORDS]
+
+
+def _name_before_copula(term: str) -> str:
+    if len(term) > 2 and term[-1] in "是有" and jieba().get_FREQ(term) is None:
+        return term[:-1]
+    return term
 
 
 # Words jieba tags as places that name no place: a kind of place (直达多少个城市?).
