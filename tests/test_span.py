@@ -78,6 +78,11 @@ def test_a_bare_number_gets_the_unit_its_cited_sentence_writes_recorded_as_a_fix
     # one place or name asked: the first clause that names it; a description first is kept whole
     ("丙墓在哪里?", "河北省曲阳县，墓中发现大量壁画。[1]", "河北省曲阳县[1]"),
     ("丁刊年度人物是谁?", "花样滑冰运动员，冬奥会金牌得主张三[2]", "花样滑冰运动员，冬奥会金牌得主张三[2]"),
+    ("中国丁刊年度人物是谁?", "中国花样滑冰运动员，冬奥会金牌得主张三[2]", "花样滑冰运动员，冬奥会金牌得主张三[2]"),
+    # a number is the question's only whole (2 of 2月 is not 2023's), and a year is no figure asked
+    ("2023年甲公开赛在哪举行?", "2023年甲公开赛于2023年2月4日在乙市举行。[1]", "2月4日在乙市[1]"),
+    ("谁赢得了2022年甲国总统选举?", "张三赢得了2022年甲国总统选举。[2]",  # whole, not 张三赢得了2022年
+     "张三赢得了2022年甲国总统选举。[2]"),
     # why: the sentence stays, less the question said back up to 是因为; its own subject stays
     ("戊某为什么被取消成绩?", "戊某被取消成绩是因为他干扰了相邻赛道。[1]", "因为他干扰了相邻赛道[1]"),
     ("电车公司为什么加设车厂?", "电车数量增加，车厂已不敷应用。[1]", "电车数量增加，车厂已不敷应用。[1]"),

@@ -61,6 +61,7 @@ _SOURCE_NOTE = re.compile(r"^(根据|据)(现有)?资料[，,；;。.]?$")
 # new; the clauses after it tell more than was asked (前锋，亦可担任左翼 for 司职什么位置?).
 _ASKS_ONE = re.compile(r"谁|哪(?!些)|何时|何地|什么时候|叫什么|什么名字")
 _ASKS_MANY = re.compile(r"多少|几|哪些|哪[两二三四五六七八九十]|分别|各|和|与|及")
+_ASKS_FIGURE = re.compile(r"多少|几|哪一?年|何时|什么时候|哪天|哪一天|哪月")
 _ASKS_TIME = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|哪月")
 # A clause that only dates what follows (7月13日，马赛出席了…): the span is after it.
 _DATE_ONLY = re.compile(r"^[^，,。]{0,6}?(年|月|日)(（[^）]*）|\([^)]*\))?[，,]?$")
@@ -104,7 +105,7 @@ def short_span(answer: str, query: Query) -> str:
         return answer
     if not sentence and _ASKS_ONE.search(query.simple) and not _ASKS_MANY.search(query.simple) \
             and (_ASKS_TIME.search(query.simple) or not _DATE_ONLY.match(simple[kept[0][0]:kept[0][1]])) \
-            and _names_something(simple[kept[0][0]:kept[0][1]]):
+            and _names_something(simple[kept[0][0]:kept[0][1]], query.simple):
         kept = kept[:1]
     first = simple[kept[0][0]:kept[0][1]]
     cut = _restated_prefix(first, query.simple)
@@ -122,10 +123,11 @@ def short_span(answer: str, query: Query) -> str:
     return short + markers
 
 
-def _names_something(clause: str) -> bool:
-    """Whether the clause holds a name, a place, a number or a time (not only a description such as
-    花样滑冰运动员, after which the name may come)."""
-    return any(w.flag in _NAMED or any(ch.isdigit() for ch in w.word) for w in jieba().posseg.lcut(clause))
+def _names_something(clause: str, question: str) -> bool:
+    """Whether the clause holds a name, a place, a number or a time the question does not (not only
+    a description such as 中国花样滑冰运动员, after which the name may come)."""
+    return any((w.flag in _NAMED or any(ch.isdigit() for ch in w.word)) and not _in_question(w.word, question)
+               for w in jieba().posseg.lcut(clause))
 
 
 def _words(text: str) -> list[str]:
@@ -133,7 +135,10 @@ def _words(text: str) -> list[str]:
 
 
 def _in_question(word: str, question: str) -> bool:
-    """The word is the question's (衡阳市 for a question saying 衡阳), a link, or punctuation."""
+    """The word is the question's (衡阳市 for a question saying 衡阳), a link, or punctuation. A
+    number is the question's only as a whole number (2 is not the question's 2023)."""
+    if any(ch.isdigit() for ch in word):
+        return re.search(rf"(?<!\d){re.escape(word)}(?!\d)", question) is not None
     return (word in question or word.rstrip("省市县区") in question and len(word) > 2 or word in _LINKS
             or not any(ch.isalnum() for ch in word))
 
@@ -172,8 +177,9 @@ def _restated_suffix(span: str, question: str) -> int:
     在哪一年发行?). 0 when nothing new would be left, when the cut holds no word of the question's
     own, when it would leave a list item's join (大莱龙铁路和), and when it would start with a noun
     (青空唱片). After a number or a Latin letter the word right after it (its unit) stays, and the
-    rest goes only when it holds a verb, i.e. says what the question says of the figure (18趟 of
-    18趟列车停车办客); a noun phrase is what is counted (15个重大投资项目, 35个工作日, E组)."""
+    rest goes only when the question asks a figure or a date and the rest holds a verb, i.e. says
+    what the question says of it (18趟 of 18趟列车停车办客); a noun phrase is what is counted
+    (15个重大投资项目, 35个工作日, E组)."""
     tagged = jieba().posseg.lcut(span)
     words = [w.word for w in tagged]
     cut = 0
@@ -185,8 +191,8 @@ def _restated_suffix(span: str, question: str) -> int:
     if last in _JOINS:  # 大莱龙铁路和 | 龙烟铁路: a list item the question's name holds
         return 0
     if last[-1].isascii() and last[-1].isalnum():  # a figure's unit stays: 2008 | 年 发行, 18 | 趟 列车 停车办客
-        if not any(w.flag == "v" for w in tagged[len(words) - cut + 1:]):
-            return 0  # 15个 | 重大投资项目, 35个 | 工作日, E | 组: what is counted, said in full
+        if not _ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tagged[len(words) - cut + 1:]):
+            return 0  # 15个 | 重大投资项目, E | 组: what is counted; 武某赢得了2022年 | 选举: no figure asked
         cut -= 1
         return sum(len(w) for w in words[len(words) - cut:])
     if tagged[len(words) - cut].flag.startswith("n"):
