@@ -12,11 +12,12 @@ the figure, name or date, so the words that only repeat the question are cut:
   2019年上半年衡阳进出口总额144.6亿元 answering a question about 2023 is kept whole, and the gates
   then see it);
 - at the end, the question's words go too (2008年发行 for 在哪一年发行?, 非那雄胺可以处理脱发 for
-  脱发可以由什么药物处理?), but not a figure's unit nor what it counts (15个重大投资项目, E组),
-  nor when the cut would start with a noun (青空唱片 for 哪个唱片公司?: the name's own);
+  脱发可以由什么药物处理?), but not a figure's unit nor what it counts (15个重大投资项目, E组;
+  only a question asking a figure loses what it says of it: 18趟 of 18趟列车停车办客), nor when the
+  cut would start with a noun (青空唱片 for 哪个唱片公司?: the name's own);
 - a question asking for one name, place or time (谁, 哪里, 何时; not 哪些, 多少, 和) keeps only the
-  first clause left when that clause names something (前锋，亦可担任左翼 → 前锋), unless that
-  clause only dates what follows;
+  first clause left when that clause names something the question does not (河北省曲阳县，墓中
+  发现… → 河北省曲阳县), unless that clause only dates what follows;
 - a question asking why or how keeps its sentence: only the question said back up to 是 or 因为
   is cut (戴某被取消成绩是因为… → 因为…).
 Yes-or-no questions, English questions, and answers citing more than one place (markers inside
@@ -61,6 +62,7 @@ _SOURCE_NOTE = re.compile(r"^(根据|据)(现有)?资料[，,；;。.]?$")
 # new; the clauses after it tell more than was asked (前锋，亦可担任左翼 for 司职什么位置?).
 _ASKS_ONE = re.compile(r"谁|哪(?!些)|何时|何地|什么时候|叫什么|什么名字")
 _ASKS_MANY = re.compile(r"多少|几|哪些|哪[两二三四五六七八九十]|分别|各|和|与|及")
+# Questions asking a figure or a date, and those asking a date only.
 _ASKS_FIGURE = re.compile(r"多少|几|哪一?年|何时|什么时候|哪天|哪一天|哪月")
 _ASKS_TIME = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|哪月")
 # A clause that only dates what follows (7月13日，马赛出席了…): the span is after it.

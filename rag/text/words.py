@@ -26,8 +26,9 @@ STOPWORDS = frozenset(
 # passage need not contain them.
 QUESTION_WORDS = frozenset({"分别", "各是", "谁", "叫做", "名字", "哪几个", "哪些地方", "哪一年", "哪年",
                             "什么时候", "年前", "第几", "排第几", "地点", "举办地", "举行地", "所在地",
-                            # asking words and particles, and the words a question asks for a
-                            # description with (有什么特点?: the passage describes it without the word)
+                            # asking words, particles and auxiliaries (会, 可以), and the words a
+                            # question asks for a description with (有什么特点?: a passage describes
+                            # without the word)
                             "为什么", "为何", "什么样", "怎么样", "啥", "呀", "么", "一下", "介绍", "叫", "几月",
                             "东西", "特点", "特征", "作用", "可以", "会", "还", "又"})
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
