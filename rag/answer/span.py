@@ -62,9 +62,9 @@ _SOURCE_NOTE = re.compile(r"^(根据|据)(现有)?资料[，,；;。.]?$")
 # new; the clauses after it tell more than was asked (前锋，亦可担任左翼 for 司职什么位置?).
 _ASKS_ONE = re.compile(r"谁|哪(?!些)|何时|何地|什么时候|叫什么|什么名字")
 _ASKS_MANY = re.compile(r"多少|几|哪些|哪[两二三四五六七八九十]|分别|各|和|与|及")
-# Questions asking a figure or a date, and those asking a date only.
-_ASKS_FIGURE = re.compile(r"多少|几|哪一?年|何时|什么时候|哪天|哪一天|哪月")
+# Questions asking a date, and those asking a figure or a date.
 _ASKS_TIME = re.compile(r"何时|什么时候|哪一?年|哪天|哪一天|哪月")
+_ASKS_FIGURE = re.compile(rf"多少|几|{_ASKS_TIME.pattern}")
 # A clause that only dates what follows (7月13日，马赛出席了…): the span is after it.
 _DATE_ONLY = re.compile(r"^[^，,。]{0,6}?(年|月|日)(（[^）]*）|\([^)]*\))?[，,]?$")
 # jieba's tags of names, places, organisations, other proper nouns, numbers, times and Latin words.
@@ -105,11 +105,11 @@ def short_span(answer: str, query: Query) -> str:
             if _new_words(simple[start:end], query.simple) and not _SOURCE_NOTE.match(simple[start:end])]
     if not kept:
         return answer
-    if not sentence and _ASKS_ONE.search(query.simple) and not _ASKS_MANY.search(query.simple) \
-            and (_ASKS_TIME.search(query.simple) or not _DATE_ONLY.match(simple[kept[0][0]:kept[0][1]])) \
-            and _names_something(simple[kept[0][0]:kept[0][1]], query.simple):
-        kept = kept[:1]
     first = simple[kept[0][0]:kept[0][1]]
+    if not sentence and _ASKS_ONE.search(query.simple) and not _ASKS_MANY.search(query.simple) \
+            and (_ASKS_TIME.search(query.simple) or not _DATE_ONLY.match(first)) \
+            and _names_something(first, query.simple):
+        kept = kept[:1]
     cut = _restated_prefix(first, query.simple)
     if sentence:  # a reason's own subject stays (电车数量增加…): cut only up to 是 or 因为
         reason = _REASON.match(first[cut:])
@@ -141,8 +141,12 @@ def _in_question(word: str, question: str) -> bool:
     number is the question's only as a whole number (2 is not the question's 2023)."""
     if any(ch.isdigit() for ch in word):
         return re.search(rf"(?<!\d){re.escape(word)}(?!\d)", question) is not None
-    return (word in question or word.rstrip("省市县区") in question and len(word) > 2 or word in _LINKS
-            or not any(ch.isalnum() for ch in word))
+    return _question_has(word, question) or word in _LINKS or not any(ch.isalnum() for ch in word)
+
+
+def _question_has(word: str, question: str) -> bool:
+    """The question holds the word, or the word less an administrative suffix (衡阳市 for 衡阳)."""
+    return word in question or len(word) > 2 and word.rstrip("省市县区") in question
 
 
 def _new_words(clause: str, question: str) -> bool:
@@ -196,8 +200,7 @@ def _restated_suffix(span: str, question: str) -> int:
         if not _ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tagged[len(words) - cut + 1:]):
             return 0  # 15个 | 重大投资项目, E | 组: what is counted; 武某赢得了2022年 | 选举: no figure asked
         cut -= 1
-        return sum(len(w) for w in words[len(words) - cut:])
-    if tagged[len(words) - cut].flag.startswith("n"):
+    elif tagged[len(words) - cut].flag.startswith("n"):
         return 0
     return sum(len(w) for w in words[len(words) - cut:])
 
@@ -208,5 +211,4 @@ def _repeats(word: str, question: str) -> bool:
         return True
     if any(ch.isdigit() for ch in word):  # 3 of 第3 is no restatement of 2023
         return False
-    return any(ch.isalnum() for ch in word) and (word in question
-                                                 or len(word) > 2 and word.rstrip("省市县区") in question)
+    return any(ch.isalnum() for ch in word) and _question_has(word, question)

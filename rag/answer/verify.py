@@ -9,10 +9,10 @@ passages state otherwise repaired (10个 → 10座, repairs.py); citations check
 refused when every figure it claims is in no passage, or when what it cites for its figures
 contradicts the question's place or years, gives a part of a year for a whole one, or states the
 figure for another year, or when it gives no ordinal (第六次) for 第几次, or a count (72个) for an
-amount (gates.py). Before any of these
-refusals is shown, a passage sentence that plainly answers the question is quoted instead; an
-answer that took another item of a list is replaced by the item asked about, quoted
-(quoting.py). Every rule that changed the reply is listed in ``fixes``. Does not call the model.
+amount (gates.py). Before any of these refusals is shown, a passage sentence that plainly answers
+the question is quoted instead; an answer that took another item of a list is replaced by the
+item asked about, quoted (quoting.py). Every rule that changed the reply is listed in ``fixes``.
+Does not call the model.
 """
 
 from __future__ import annotations
