@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 from .text.asking import WHEN, WHEN_WORDS, asked_kind
+from .text.english_terms import chinese_terms
 from .text.injection import without_instructions
 from .text.numbers import Figure, numbers
 from .text.periods import Period, question_period
@@ -33,7 +34,9 @@ class Query:
     text: str                   # without sentences addressed to the assistant ("" if nothing else)
     script: str                 # "simplified", "traditional" or "latin" (no Chinese)
     simple: str                 # ``text`` in Simplified script, NFKC: what is embedded and matched
-    tokens: tuple[str, ...]     # keyword tokens (jieba search mode, stopwords out)
+    tokens: tuple[str, ...]     # keyword tokens (jieba search mode, stopwords out); for an English
+                                #   question also those of its places and glossary terms in Chinese,
+                                #   the words a Chinese passage answering it uses (see _keywords)
     terms: tuple[str, ...]      # Chinese content words, longest form only (上半年, not 上半 + 半年)
     topic: tuple[str, ...]      # ``terms`` less question words: what an answering passage shares
     places: tuple[str, ...]     # place names and acronyms the answer must be about (长沙, GDP;
@@ -42,6 +45,14 @@ class Query:
     given: tuple[Figure, ...]   # the numbers the question itself states (not claims of an answer)
     rank_unit: str | None       # "位", "名" or "" when it asks for a rank (第几位); None otherwise
     unusable: str | None = None  # why it cannot be answered although it is valid input
+
+    @property
+    def search_text(self) -> str:
+        """What is embedded and what a full-text engine that segments text itself (Milvus BM25)
+        searches: the question, and for an English one its Chinese keywords too (an English
+        question's cosine to the Chinese passage that answers it is no higher than to its
+        neighbours; with the keywords it ranks that passage near the top)."""
+        return " ".join((self.simple, *self.tokens)) if self.script == "latin" else self.simple
 
     @property
     def asks_rank(self) -> bool:
@@ -58,10 +69,11 @@ class Query:
         asked = check_question(raw, max_chars)
         text = without_instructions(asked)
         simple = to_simplified(text)
-        tokens = tokenize(simple) if text else []
         script = detect_script(text or asked)
         places = _places(simple, script) if text else ()
-        terms = _whole_places(longest_terms(content_terms(tokens)), split_places(simple) if text else [], simple)
+        own = tokenize(simple) if text else []
+        tokens = own + _keywords(simple, places) if script == "latin" else own
+        terms = _whole_places(longest_terms(content_terms(own)), split_places(simple) if text else [], simple)
         rank = _ASKS_RANK.search(simple)
         return cls(asked=asked, text=text, script=script, simple=simple, tokens=tuple(tokens),
                    terms=tuple(terms), topic=tuple(_topic(terms, simple)) if script != "latin" else (),
@@ -90,6 +102,15 @@ def _topic(terms: list[str], simple: str) -> list[str]:
     not the place that only frames it (湖南 of 在湖南排第几: 居全省第二 answers it)."""
     topic = [t for t in topic_terms(terms) if not rank_scope(t, simple)]
     return [t for t in topic if t not in WHEN_WORDS] if asked_kind(simple) == WHEN else topic
+
+
+def _keywords(simple: str, places: tuple[str, ...]) -> list[str]:
+    """The Chinese keyword tokens of an English question: its places' Chinese names and every
+    alternative of its glossary terms (text/english_terms.py), so that BM25 ranks the Chinese
+    passage that says "蓝山皮具玩具箱包类产业完成产值…" for "the output value of … leather goods,
+    toys and luggage industry" as it would for the Chinese question; its English words match nothing."""
+    words = [*places, *(alt for group in chinese_terms(simple) for alt in group)]
+    return [token for word in words for token in tokenize(word) if not token.isascii()]  # GDP: asked already
 
 
 def _places(simple: str, script: str) -> tuple[str, ...]:

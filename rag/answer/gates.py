@@ -103,10 +103,11 @@ def relevant(query: Query, hits: list[Hit], min_relevance: float | None) -> bool
 def named_in_one_passage(query: Query, hits: list[Hit]) -> bool:
     """For an English question, whose cosine similarity to Chinese passages runs low: whether one
     retrieved passage (title included) names its places and, in Chinese, at least two of its trade
-    terms, all of them (text/english_terms.py). Such a question is not off-topic, whatever the
-    cosine says ("…Hengyang's import and export trade with Africa…" and 我市对非洲进出口贸易额)."""
+    terms, all of them (text/english_terms.py); a question naming no place the glossary knows
+    (a county's, Lanshan) needs three. Such a question is not off-topic, whatever the cosine says
+    ("…Hengyang's import and export trade with Africa…" and 我市对非洲进出口贸易额)."""
     groups = chinese_terms(query.text) if query.script == "latin" else []
-    if not query.places or len(groups) < 2:
+    if len(groups) < (2 if query.places else 3):
         return False
     for hit in hits:
         text = hit.chunk.search_text  # Simplified already

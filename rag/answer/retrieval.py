@@ -75,14 +75,12 @@ class Retriever:
             return []
         depth = min(n, max(s.candidates, k))
 
-        vector = self.embedder.embed_query(query.simple)
-        if vector.shape[0] != self.index.vectors.d:  # a served model swapped for another under the same name
-            raise IndexMismatchError(f"the embedder {self.embedder.id} gives {vector.shape[0]}-dimensional vectors; "
-                                     f"the index holds {self.index.vectors.d}-dimensional ones: rebuild it with rag index")
-        dense_scores, dense_rows = self.index.vectors.search(vector[None, :], depth)
-        dense = {int(r): float(v) for r, v in zip(dense_rows[0], dense_scores[0]) if r >= 0}
+        dense = self._dense(query.search_text, depth)
+        # an English question is ranked with its Chinese keywords (query.search_text), but the
+        # similarity the relevance gate reads stays the question's own, the cosine it is calibrated on
+        similarity = dense if query.search_text == query.simple else self._dense(query.simple, depth)
         if self._milvus_keywords is not None:
-            rows = self._milvus_keywords(query.simple, depth)
+            rows = self._milvus_keywords(query.search_text, depth)
             keyword = {row: float(depth - rank) for rank, row in enumerate(rows)}  # only the order is fused
         else:
             keyword_all = self._bm25.scores(query.tokens)
@@ -98,9 +96,19 @@ class Retriever:
         bonus = s.period_weight / (s.rrf_k + 1)
         ranked = sorted(fused, key=lambda r: (-(fused[r] + bonus * agreement[r]), r))
         return [Hit(chunk=self.index.chunks[row].chunk, score=fused[row] + bonus * agreement[row], rank=i,
-                    dense_score=dense.get(row), keyword_score=keyword.get(row),
+                    dense_score=similarity.get(row), keyword_score=keyword.get(row),
                     period=PERIOD_LABEL.get(agreement[row], "neutral"))
                 for i, row in enumerate(self._diverse(ranked, k), start=1)]
+
+
+    def _dense(self, text: str, depth: int) -> dict[int, float]:
+        """Row -> cosine similarity of the ``depth`` chunks nearest to ``text``."""
+        vector = self.embedder.embed_query(text)
+        if vector.shape[0] != self.index.vectors.d:  # a served model swapped for another under the same name
+            raise IndexMismatchError(f"the embedder {self.embedder.id} gives {vector.shape[0]}-dimensional vectors; "
+                                     f"the index holds {self.index.vectors.d}-dimensional ones: rebuild it with rag index")
+        scores, rows = self.index.vectors.search(vector[None, :], depth)
+        return {int(r): float(v) for r, v in zip(rows[0], scores[0]) if r >= 0}
 
 
 def _top_rows(scores: np.ndarray, depth: int) -> np.ndarray:

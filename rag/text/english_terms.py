@@ -1,8 +1,9 @@
 """The Chinese words an article uses for the English words of a trade or investment question.
 
 An English question is answered from Chinese passages, so where the product matches a question's
-words against passage sentences (the quoted fallback, answer/quoting.py) an English question needs
-them in Chinese: "total import and export value" -> 进出口, 总额. The table is general economic
+words against passages (BM25 keywords, query.py; the relevance gate, answer/gates.py; the quoted
+fallback, answer/quoting.py) an English question needs them in Chinese: "total import and export
+value" -> 进出口, 总额. The table is general economic
 vocabulary (trade, investment, projects, output, growth, shares, transport), written from the
 English questions of the calibration sets; it names no place, figure or year of the articles.
 Place names are in places.py. A phrase is matched as whole words, case-insensitively, longest
@@ -39,6 +40,10 @@ TERMS: dict[str, tuple[str, ...]] = {
     "output value": ("产值",), "revenue": ("收入", "营业额"), "turnover": ("营业额",),
     "tax": ("税",), "taxes": ("税",), "gdp": ("GDP", "生产总值"),
     "industry": ("产业",), "industrial park": ("产业园", "园区"),
+    "leather goods": ("皮具", "皮革"), "leather": ("皮具", "皮革"), "toys": ("玩具",), "toy": ("玩具",),
+    "luggage": ("箱包",),
+    # government and services
+    "officials": ("干部", "官员"), "cadres": ("干部",), "satisfaction": ("满意度", "满意率"),
     # qualifiers a figure is named with
     "total": ("总额", "总量", "总计", "总"), "actual": ("实际",), "actually": ("实际",),
     # change, share, rank
