@@ -16,7 +16,8 @@ Simplified text with patterns, no model. Four shapes:
 - 分别 with two whole subjects (衡阳2023年进出口总额和永州上半年全市进出口总额分别是多少?) -> each
   subject with the asking part; a second subject without its own place or period takes the first
   one's, as a follow-up would (followup.standalone).
-Anything else is one question ([]). Parts are returned in the question's script. Does not retrieve.
+A join is a word of its own (not the 和 of 诺贝尔和平奖). Anything else is one question ([]). Parts
+are returned in the question's script. Does not retrieve.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def _respectively(simple: str) -> list[str]:
     # Without 分别, two subjects are two parts only when joined by 和/及 and not related by the rest:
     # 与 mostly names a partner (公司与尼日利亚签订的合同).
     subjects = () if both or _RELATION.search(text) else (_places, _last_words, _first_subjects)
-    for join in _JOINS.finditer(text):
+    for join in _joins(text):
         left, right = text[:join.start()], text[join.end():]
         for x, y in (kind(left, right) for kind in kinds + (subjects if join.group() != "与" else ())):
             if x and y:
@@ -128,6 +129,15 @@ def _respectively(simple: str) -> list[str]:
             first = left + right[asking.start():]
             return [first, standalone(right, first)]
     return []
+
+
+def _joins(text: str) -> list[re.Match]:
+    """The 和/与/及 of ``text`` that are words of their own: not the 和 of 诺贝尔和平奖 or 和谐."""
+    starts, at = set(), 0
+    for word in jieba().lcut(text):
+        starts.add((at, at + len(word)))
+        at += len(word)
+    return [m for m in _JOINS.finditer(text) if (m.start(), m.end()) in starts]
 
 
 def _periods(left: str, right: str) -> tuple[str, str]:

@@ -126,6 +126,7 @@ def test_subjects_facets_and_questions_after_a_comma_are_parts(question, parts):
     "北京和上海之间的距离是多少?",
     "甲市公开赛男女混双冠军是谁?",                     # one event
     "甲市男女比例是多少?",
+    "第一位获得诺贝尔和平奖的甲国人是谁?",             # 和 inside a word (CMRC 2018, calibration)
 ])
 def test_joined_words_that_make_one_subject_are_not_split(question):
     assert split_question(Query.parse(question)) == []

@@ -86,6 +86,20 @@ def test_a_bare_number_gets_the_unit_its_cited_sentence_writes_recorded_as_a_fix
     # why: the sentence stays, less the question said back up to 是因为; its own subject stays
     ("戊某为什么被取消成绩?", "戊某被取消成绩是因为他干扰了相邻赛道。[1]", "因为他干扰了相邻赛道[1]"),
     ("电车公司为什么加设车厂?", "电车数量增加，车厂已不敷应用。[1]", "电车数量增加，车厂已不敷应用。[1]"),
+    # the question's predicate said back after a name goes, and so do the marks inside its words
+    ("第一个使用甲语法的是什么语言?", "XYZ是第一个使用甲语法的语言。[1]", "XYZ[1]"),
+    ("什么动物大量捕食了甲岛的鸟类?", "褐树蛇大量捕食了甲岛的鸟类。[1]", "褐树蛇[1]"),
+    ("哪个球队是第一个使用甲·乙条款的球队?", "丙城凯尔特人是第一个使用甲·乙条款的球队。[1]", "丙城凯尔特人[1]"),
+    ("谁出版了以甲为主题的《乙丙话》?", "张三出版了以甲为主题的《乙丙话》。[1]", "张三[1]"),
+    # ... but the kind asked for stays with the name (哪个王朝, 什么公司), and no title is cut open
+    ("丁某是哪个王朝的建立者?", "甲国丁某王朝建立者[1]", "甲国丁某王朝[1]"),
+    ("甲卫星由什么公司制造?", "乙国宇航公司制造[1]", "乙国宇航公司[1]"),
+    ("《甲书》是什么书的缩编本?", "《乙文集》[1]", "《乙文集》[1]"),
+    # 为什么 after a verb that takes 为 asks a name, not a reason; a closing 资料编号 goes
+    ("甲亚科的属重新被归类为什么科?", "甲亚科的属重新被归类为乙龙亚科。[1]", "乙龙亚科[1]"),
+    ("甲醇钠的化学式是什么?", "CH3ONa，资料编号[1]", "CH3ONa[1]"),
+    # a figure's counted noun is no kind to keep nor a predicate to cut
+    ("甲市与多少个国家和地区有往来?", "160多个国家和地区有往来[1]", "160多个国家和地区有往来[1]"),
 ])
 def test_the_span_without_the_question_said_around_it(question, answer, short):
     assert short_span(answer, Query.parse(question)) == short
