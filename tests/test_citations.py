@@ -104,3 +104,22 @@ def test_an_answer_for_another_bound_than_the_question_sets_is_refused_and_not_q
     assert declined.refused  # the sentence names 永州 and 工业项目, but not the bound: no quote
     same = verify_reply(Query.parse("永州投资5亿元以上的工业项目多少个?"), "18个[1]", [passage])
     assert not same.refused and same.answer.startswith("18个") and same.citations[0].doc_id == "003"
+
+
+def test_a_combined_measure_is_no_answer_for_one_half_and_is_not_quoted_for_it():
+    """u21, u22, hu01 of the calibration set: 进出口总额 given for 出口 or 进口 (invented passage)."""
+    from rag.answer.verify import verify_reply
+
+    passage = Chunk("e#0", "e", 0, 0, "上半年,甲市全市进出口总额196.79亿元,增幅56.3%。", title="甲市外贸", date="2022")
+    half = verify_reply(Query.parse("甲市上半年全市出口总额是多少?"), "196.79亿元[1]", [passage])
+    assert half.refused and "进出口, not 出口" in half.refusal_reason and half.citations == []
+    declined = verify_reply(Query.parse("甲市上半年全市进口总额是多少?"), "根据现有资料，无法回答这个问题。", [passage])
+    assert declined.refused and declined.fixes == []  # the 进出口 sentence is not quoted for 进口
+    english = verify_reply(Query.parse("What was Jiashi's export value in the first half of the year?"),
+                           "196.79亿元[1]", [passage])
+    assert english.refused and "进出口, not 出口" in english.refusal_reason
+    whole = verify_reply(Query.parse("甲市上半年全市进出口总额是多少?"), "196.79亿元[1]", [passage])
+    assert not whole.refused and whole.answer.startswith("196.79亿元") and whole.citations[0].doc_id == "e"
+    both = Chunk("f#0", "f", 0, 0, "上半年,甲市进出口总额196.79亿元,其中出口120.5亿元。", title="甲市外贸", date="2022")
+    stated = verify_reply(Query.parse("甲市上半年出口总额是多少?"), "120.5亿元[1]", [both])
+    assert not stated.refused and stated.answer.startswith("120.5亿元")

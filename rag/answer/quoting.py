@@ -23,7 +23,8 @@ question pins down is in it:
   after it), and may be written in words there (近千亿元, 三分之一).
   A clause that names the figure without giving it (…均远优于全国海关平均水平) or gives another
   figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing.
-  A question asking who is never answered by a quote (text/asking.py): no check can tell that a
+  A sentence stating a combined measure (进出口) does not answer a question about one half of it
+  (出口; halves.py). A question asking who is never answered by a quote (text/asking.py): no check can tell that a
   sentence names the one asked for. A question asking which time (第几次入围?) is answered by the
   sentence stating that time of the same event (第六次入围), its passage naming the question's
   places and years up to it.
@@ -47,6 +48,7 @@ from ..text.script import to_script, to_simplified
 from ..text.sentences import comma_parts, sentences
 from ..text.words import tokenize
 from .fixes import RANK_STATED
+from .halves import combined_for_half
 
 FIX = "quoted_sentence"
 MATCHING_FIX = "quoted_matching_clause"
@@ -91,7 +93,8 @@ def quoted_answer(query: Query, passages: list[Chunk]) -> str | None:
         for at, sentence in enumerate(parts):
             # the clause alone, else with the one or two before it (其中…外商投资项目5个 after …衡商大会…)
             for window in dict.fromkeys("".join(parts[max(at - back, 0):at + 1]) for back in range(3)):
-                if _answers(query, terms, to_simplified(window), to_simplified(sentence), title, year_of(chunk.date)):
+                if _answers(query, terms, to_simplified(window), to_simplified(sentence), title, year_of(chunk.date)) \
+                        and combined_for_half(query, [sentence]) is None:  # 进出口 is no 出口
                     quoted = window if query.script == "latin" else to_script(window, query.script)
                     return f"{_LEAD[query.script]}「{quoted}」[{n}]"
     return None

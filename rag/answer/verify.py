@@ -7,8 +7,9 @@ passages state otherwise repaired (10个 → 10座, repairs.py); citations check
 (12 → 12人) that the cited sentence states; the words that only say the question back cut
 (span.py); an English question's short answer as an English sentence; then the answer is
 refused when every figure it claims is in no passage, or when what it cites for its figures
-contradicts the question's place or years, gives a part of a year for a whole one, or states the
-figure for another year, or when it gives no ordinal (第六次) for 第几次, or a count (72个) for an
+contradicts the question's place or years, gives a part of a year for a whole one, states the
+figure for another year or for a combined measure where one half is asked (进出口 for 出口,
+halves.py), or when it gives no ordinal (第六次) for 第几次, or a count (72个) for an
 amount (gates.py). Before any of these refusals is shown, a passage sentence that plainly answers
 the question is quoted instead; an answer that took another item of a list is replaced by the
 item asked about, quoted (quoting.py). Every rule that changed the reply is listed in ``fixes``.
@@ -28,6 +29,7 @@ from .fixes import (as_rank, date_from_evidence, english_reading_added, english_
                     rank_from_evidence, readings_after_quote, unit_from_evidence)
 from .gates import (bound_not_cited, cited_mismatch, count_for_amount, figures_of_other_years, ordinal_not_given,
                     other_year_evidence, part_for_whole)
+from .halves import combined_for_half
 from .prompting import is_refusal, refusal_sentence
 from .quoting import FIX as QUOTED, MATCHING_FIX, matching_clause, quoted_answer
 from .repairs import unit_from_passage
@@ -81,7 +83,7 @@ def verify_reply(query: Query, reply: str, passages: list[Chunk]) -> Verdict:
     cited = [passages[c.n - 1] for c in backing]
     mismatch = (cited_mismatch(query, cited) or bound_not_cited(query, [c.text for c in cited])
                 or part_for_whole(query, cited_evidence) or other_year_evidence(query, cited_evidence)
-                or figures_of_other_years(query, text, cited_evidence))
+                or figures_of_other_years(query, text, cited_evidence) or combined_for_half(query, cited_evidence))
     if mismatch:
         return _quote_or_refuse(query, passages, Verdict(
             refusal, True, False, [], own, f"the model's answer ({text}) cites {mismatch}", [], fixes))
