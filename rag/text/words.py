@@ -82,14 +82,14 @@ def topic_terms(terms: list[str]) -> list[str]:
     words such as 分别, 谁 left out). A word jieba made of a name and the 是 or 有 after it (潘某是谁的
     皇后?: 潘某是) is a word of no dictionary; the name is what a passage shares.
 
-    >>> topic_terms(["为什么", "猜疑"]), topic_terms(["潘淑是", "皇后", "还是"])
-    (['猜疑'], ['潘淑', '皇后', '还是'])
+    >>> topic_terms(["为什么", "猜疑"]), topic_terms(["潘淑是", "皇后", "还是"]), topic_terms(["晏是", "但是"])
+    (['猜疑'], ['潘淑', '皇后', '还是'], ['晏', '但是'])
     """
     return [_name_before_copula(t) for t in terms if t not in QUESTION_WORDS]
 
 
 def _name_before_copula(term: str) -> str:
-    if len(term) > 2 and term[-1] in "是有" and jieba().get_FREQ(term) is None:
+    if len(term) >= 2 and term[-1] in "是有" and jieba().get_FREQ(term) is None:  # 司马晏是: 晏是
         return term[:-1]
     return term
 
@@ -107,17 +107,18 @@ _MEASURE_ENDS = frozenset("度率量额值数")
 
 def key_terms(simple: str) -> list[str]:
     """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市,
-    nor a measure such as 满意度; and the table's places jieba cut across two words, 9月22日|益阳)
+    nor a measure such as 满意度, nor an asking word such as 东西 of 是什么东西; and the table's places jieba cut across two words, 9月22日|益阳)
     and acronyms (GDP, CPI) in a Simplified text, in the order they appear.
 
     >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?"), key_terms("岳阳和常德的进出口总额")
     (['长沙', 'GDP'], [], ['岳阳', '常德'])
-    >>> key_terms("衡阳已和几个外国城市建立友好城市关系?")
-    ['衡阳']
+    >>> key_terms("衡阳已和几个外国城市建立友好城市关系?"), key_terms("长沙是什么东西的名称?")
+    (['衡阳'], ['长沙'])
     """
     words = jieba().posseg.lcut(simple)
     terms = [(at, w.word) for at, w in zip(_starts(words), words)
-             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES and w.word[-1] not in _MEASURE_ENDS)
+             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES | QUESTION_WORDS
+                 and w.word[-1] not in _MEASURE_ENDS)
              or _ACRONYM.fullmatch(w.word) or _known_place(w.word)]
     return [term for _, term in sorted(terms + _split_places(simple, words))]
 
