@@ -33,7 +33,8 @@ class Query:
     asked: str                  # as asked, invisible characters removed
     text: str                   # without sentences addressed to the assistant ("" if nothing else)
     script: str                 # "simplified", "traditional" or "latin" (no Chinese)
-    simple: str                 # ``text`` in Simplified script, NFKC: what is embedded and matched
+    simple: str                 # ``text`` in Simplified script, NFKC: what is matched (and embedded:
+                                #   search_text)
     tokens: tuple[str, ...]     # keyword tokens (jieba search mode, stopwords out); for an English
                                 #   question also those of its places and glossary terms in Chinese,
                                 #   the words a Chinese passage answering it uses (see _keywords)

@@ -4,7 +4,9 @@ searches run in Milvus (its HNSW and its BM25 over the jieba-analysed text) and 
 the same way, so the period preference, gates and context stay the same.
 
 The question (query.py) is normalised like the passages (Simplified, NFKC), so either script
-finds either. Fused score of a chunk = sum over retrievers of weight / (rrf_k + rank), plus
+finds either; an English question is searched with the Chinese words of its places and glossary
+terms added (Query.search_text, Query.tokens), while the similarity the relevance gate reads
+stays its own. Fused score of a chunk = sum over retrievers of weight / (rrf_k + rank), plus
 period_weight * agreement / (rrf_k + 1), where agreement counts the question's year and part of
 year (上半年, 前三季度 ...) that the passage matches (+1) or contradicts (-1). Does not generate
 answers.
@@ -99,7 +101,6 @@ class Retriever:
                     dense_score=similarity.get(row), keyword_score=keyword.get(row),
                     period=PERIOD_LABEL.get(agreement[row], "neutral"))
                 for i, row in enumerate(self._diverse(ranked, k), start=1)]
-
 
     def _dense(self, text: str, depth: int) -> dict[int, float]:
         """Row -> cosine similarity of the ``depth`` chunks nearest to ``text``."""

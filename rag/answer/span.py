@@ -58,10 +58,9 @@ _ASKED = re.compile(r"多少|几|什么|啥|谁|哪|何")
 _TAIL_LINKS = frozenset({"的", "了", "之", "所", "地"})
 # Words that join list items: a cut that would end the span on one has taken an item.
 _JOINS = frozenset({"和", "与", "及", "或", "、", "，", ",", "以及", "或者"})
-# Words that start a predicate said back after the span (BCPL是第一个使用…的语言): not a unit.
+# Words that start a predicate said back after the span (BCPL是第一个使用…的语言): not a unit;
+# before the span, jieba may glue 是 or 为 to its first word (归类 | 为玛君龙).
 _PREDICATE_LINKS = frozenset({"是", "为", "成为"})
-# Links jieba may glue to the first word of the answer after the question said back.
-_GLUED_LINKS = frozenset({"为", "是"})
 # Measure words between what a question asks and the kind it asks for (哪个王朝, 哪一种); not 的:
 # 谁的妻子 asks a person, not a wife.
 _MEASURES = frozenset({"个", "种", "一", "位", "家", "部", "条", "类"})
@@ -185,7 +184,7 @@ def _restated_prefix(clause: str, question: str) -> int:
     while cut and (cut[-1] in _BOUND or cut[-1][-1] in _OPENING):  # 第 of 第71位 belongs to the rank,
         cut.pop()                                                      # “ to the name it opens
     length = sum(map(len, cut))
-    if length and clause[length:length + 1] in _GLUED_LINKS and len(clause) > length + 1:
+    if length and clause[length:length + 1] in _PREDICATE_LINKS and len(clause) > length + 1:
         length += 1  # jieba glues the link to the name after it: 归类 | 为玛君龙 | 亚科
     rest = normalised(clause[length:])
     if not any(ch.isdigit() for ch in rest):  # no other year or figure: the words are the answer's own
