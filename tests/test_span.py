@@ -98,9 +98,10 @@ def test_a_bare_number_gets_the_unit_its_cited_sentence_writes_recorded_as_a_fix
     # 为什么 after a verb that takes 为 asks a name, not a reason; a closing 资料编号 goes
     ("甲亚科的属重新被归类为什么科?", "甲亚科的属重新被归类为乙龙亚科。[1]", "乙龙亚科[1]"),
     ("甲醇钠的化学式是什么?", "CH3ONa，资料编号[1]", "CH3ONa[1]"),
-    # ... but a span does not end on a verb of its own, and a date keeps its 起
+    # ... but a span does not end on a verb, and 为了 is no link glued to a name
     ("乙队的重要赞助商是谁?", "甲公司于2007年11月成为乙队的重要赞助商。[1]", "甲公司于2007年11月成为乙队的重要赞助商。[1]"),
-    ("新修订的甲法何时开始施行?", "2023年1月1日起施行。[2]", "2023年1月1日起[2]"),
+    ("新修订的甲法何时开始施行?", "2023年1月1日起施行。[2]", "2023年1月1日起施行。[2]"),  # 起: a verb
+    ("甲写这本小说的目的是什么?", "甲写这本小说的目的是为了创作一部作品。[1]", "为了创作一部作品[1]"),
     # a figure's counted noun is no kind to keep nor a predicate to cut
     ("甲市与多少个国家和地区有往来?", "160多个国家和地区有往来[1]", "160多个国家和地区有往来[1]"),
 ])

@@ -184,8 +184,9 @@ def _restated_prefix(clause: str, question: str) -> int:
     while cut and (cut[-1] in _BOUND or cut[-1][-1] in _OPENING):  # 第 of 第71位 belongs to the rank,
         cut.pop()                                                      # “ to the name it opens
     length = sum(map(len, cut))
-    if length and clause[length:length + 1] in _PREDICATE_LINKS and len(clause) > length + 1:
-        length += 1  # jieba glues the link to the name after it: 归类 | 为玛君龙 | 亚科
+    glued = next((w for w in _words(clause[length:])), "")
+    if length and glued[:1] in _PREDICATE_LINKS and len(glued) > 1 and jieba().get_FREQ(glued) is None:
+        length += 1  # jieba glued the link to the name after it (归类 | 为玛君龙 | 亚科), not 为了
     rest = normalised(clause[length:])
     if not any(ch.isdigit() for ch in rest):  # no other year or figure: the words are the answer's own
         return length
@@ -200,9 +201,10 @@ def _restated_prefix(clause: str, question: str) -> int:
 def _restated_suffix(span: str, question: str) -> int:
     """How many trailing characters of ``span`` only say the question back (发行 of 2008年发行 for
     在哪一年发行?). 0 when nothing new would be left, when the cut holds no word of the question's
-    own, when it would leave a list item's join (大莱龙铁路和) or a title cut open (《文苑英华), and
-    when it would start with a noun (青空唱片) but for a question asking no figure whose cut holds a
-    verb (褐树蛇 | 大量杀害了关岛的鸟类) and leaves no verb last (…成为 | 球队的…). The kind asked for stays
+    own, when it would leave a list item's join (大莱龙铁路和), a title cut open (《文苑英华) or the
+    span ending on a verb (…成为 | 球队的…, …起 | 施行: jieba tags 起 a verb), and when it would
+    start with a noun (青空唱片) but for a question asking no figure whose cut holds a verb
+    (褐树蛇 | 大量杀害了关岛的鸟类). The kind asked for stays
     with the span (琉球国舜天王朝 | 建立者); a cut starting with 是 or 为 is the question's predicate
     and goes whole (BCPL | 是第一个使用…的语言). Otherwise, after a number or a Latin letter the word
     right after it (its unit) stays, and the rest goes only when the question asks a figure or a
@@ -232,17 +234,16 @@ def _restated_suffix(span: str, question: str) -> int:
     if last in _JOINS:  # 大莱龙铁路和 | 龙烟铁路: a list item the question's name holds
         return 0
     tail = tagged[len(words) - cut:]
+    if tagged[len(words) - cut - 1].flag == "v":
+        return 0  # the span would end on a verb: 索尼公司于2007年11月成为 | 球队的…, X是 | 至NET奇兵的…
     if tail[0].word in _PREDICATE_LINKS:  # BCPL | 是第一个使用括弧语言的语言: the question's predicate
         return sum(len(w) for w in words[len(words) - cut:])
     if last[-1].isascii() and last[-1].isalnum():  # a figure's unit stays: 2008 | 年 发行, 18 | 趟 列车 停车办客
         if not _ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tail[1:]):
             return 0  # 15个 | 重大投资项目, E | 组: what is counted; 武某赢得了2022年 | 选举: no figure asked
         cut -= 1
-    elif tail[0].flag.startswith("n") and (_ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tail)
-                                          or tagged[len(words) - cut - 1].flag == "v"):
-        # 青空 | 唱片: a noun phrase may be the name's own, 160多个 | 国家和地区…有往来 what is counted,
-        # and a span may not end on a verb of its own: 索尼公司于2007年11月成为 | 球队的重要赞助商
-        return 0
+    elif tail[0].flag.startswith("n") and (_ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tail)):
+        return 0  # 青空 | 唱片: a noun phrase may be the name's own, 160多个 | 国家和地区…有往来 what is counted
     return sum(len(w) for w in words[len(words) - cut:])
 
 
