@@ -66,6 +66,7 @@ _PREDICATE_LINKS = frozenset({"是", "为", "成为"})
 _MEASURES = frozenset({"个", "种", "一", "位", "家", "部", "条", "类"})
 # Opening and closing marks a cut may not separate.
 _PAIRED = (("《", "》"), ("「", "」"), ("“", "”"), ("（", "）"), ("(", ")"))
+_CLOSING = frozenset(closing for _, closing in _PAIRED)
 # Marks inside a title or a name that a restated tail may hold.
 _NAME_MARKS = frozenset({"《", "》", "「", "」", "“", "”", "·"})
 # Opening quotes and brackets: they belong to what follows them.
@@ -219,17 +220,19 @@ def _restated_suffix(span: str, question: str) -> int:
     # 琉球国舜天王朝 | 建立者 for 哪个王朝的建立者?, but BCPL | 是…的语言 for …是什么语言?
     kind = None if _ASKS_FIGURE.search(question) else _asked_category(question)  # 多少个国家: counted
     for at, w in enumerate(tagged[len(words) - cut:]):
-        if w.flag == "v" or w.word in _PREDICATE_LINKS:
-            break
+        if w.flag == "v" or w.word in _PREDICATE_LINKS or w.word in _TAIL_LINKS:
+            break  # 拟人化 | 的手法: a kind after 的 is said back
         if w.word == kind:
             cut -= at + 1
             break
     if cut == len(words) or not any(w not in _TAIL_LINKS and any(ch.isalnum() for ch in w)
                                     for w in words[len(words) - cut:]):
         return 0
+    while cut and words[len(words) - cut] in _CLOSING:  # 《文苑英华》 | 的缩编本: the mark stays
+        cut -= 1
     kept = "".join(words[:len(words) - cut])
-    if any(kept.count(opening) > kept.count(closing) for opening, closing in _PAIRED):
-        return 0  # 《文苑英华 | 》: a title is not cut open
+    if cut == 0 or any(kept.count(opening) > kept.count(closing) for opening, closing in _PAIRED):
+        return 0  # a title is not cut open
     last = words[-1 - cut]
     if last in _JOINS:  # 大莱龙铁路和 | 龙烟铁路: a list item the question's name holds
         return 0
