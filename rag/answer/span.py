@@ -185,7 +185,7 @@ def _restated_prefix(clause: str, question: str) -> int:
     while cut and (cut[-1] in _BOUND or cut[-1][-1] in _OPENING):  # 第 of 第71位 belongs to the rank,
         cut.pop()                                                      # “ to the name it opens
     length = sum(map(len, cut))
-    glued = next((w for w in _words(clause[length:])), "")
+    glued = (_words(clause[length:]) or [""])[0]
     if length and glued[:1] in _PREDICATE_LINKS and len(glued) > 1 and jieba().get_FREQ(glued) is None:
         length += 1  # jieba glued the link to the name after it (归类 | 为玛君龙 | 亚科), not 为了
     rest = normalised(clause[length:])
@@ -205,9 +205,9 @@ def _restated_suffix(span: str, question: str) -> int:
     own, when it would leave a list item's join (大莱龙铁路和), a title cut open (《文苑英华) or the
     span ending on a verb (…成为 | 球队的…, …起 | 施行: jieba tags 起 a verb), and when it would
     start with a noun (青空唱片) but for a question asking no figure whose cut holds a verb
-    (褐树蛇 | 大量杀害了关岛的鸟类). The kind asked for stays
-    with the span (琉球国舜天王朝 | 建立者); a cut starting with 是 or 为 is the question's predicate
-    and goes whole (BCPL | 是第一个使用…的语言). Otherwise, after a number or a Latin letter the word
+    (褐树蛇 | 大量杀害了关岛的鸟类). The kind asked for stays with the span when joined to it
+    (琉球国舜天王朝 | 建立者, but 拟人化 | 的手法); a cut starting with 是 or 为 is the question's
+    predicate and goes whole (BCPL | 是第一个使用…的语言). Otherwise, after a number or a Latin letter the word
     right after it (its unit) stays, and the rest goes only when the question asks a figure or a
     date and the rest holds a verb, i.e. says what the question says of it (18趟 of
     18趟列车停车办客); a noun phrase is what is counted (15个重大投资项目, 35个工作日, E组)."""
