@@ -133,11 +133,8 @@ def _respectively(simple: str) -> list[str]:
 
 def _joins(text: str) -> list[re.Match]:
     """The 和/与/及 of ``text`` that are words of their own: not the 和 of 诺贝尔和平奖 or 和谐."""
-    starts, at = set(), 0
-    for word in jieba().lcut(text):
-        starts.add((at, at + len(word)))
-        at += len(word)
-    return [m for m in _JOINS.finditer(text) if (m.start(), m.end()) in starts]
+    words = {(start, end) for _, start, end in jieba().tokenize(text)}
+    return [m for m in _JOINS.finditer(text) if (m.start(), m.end()) in words]
 
 
 def _periods(left: str, right: str) -> tuple[str, str]:

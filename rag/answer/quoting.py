@@ -24,8 +24,8 @@ question pins down is in it:
   A clause that names the figure without giving it (…均远优于全国海关平均水平) or gives another
   figure after a sentence that names it (…货邮吞吐量1523.6吨。松木港…78.3万吨) answers nothing.
   A sentence stating a combined measure (进出口) does not answer a question about one half of it
-  (出口; halves.py). A question asking who is never answered by a quote (text/asking.py): no check can tell that a
-  sentence names the one asked for. A question asking which time (第几次入围?) is answered by the
+  (出口; halves.py). A question asking who is never answered by a quote (text/asking.py): no
+  check can tell that a sentence names the one asked for. A question asking which time (第几次入围?) is answered by the
   sentence stating that time of the same event (第六次入围), its passage naming the question's
   places and years up to it.
 The first qualifying sentence in prompt order wins. ``matching_clause`` quotes, in the same way,

@@ -207,9 +207,9 @@ def _restated_suffix(span: str, question: str) -> int:
     start with a noun (青空唱片) but for a question asking no figure whose cut holds a verb
     (褐树蛇 | 大量杀害了关岛的鸟类). The kind asked for stays with the span when joined to it
     (琉球国舜天王朝 | 建立者, but 拟人化 | 的手法); a cut starting with 是 or 为 is the question's
-    predicate and goes whole (BCPL | 是第一个使用…的语言). Otherwise, after a number or a Latin letter the word
-    right after it (its unit) stays, and the rest goes only when the question asks a figure or a
-    date and the rest holds a verb, i.e. says what the question says of it (18趟 of
+    predicate and goes whole (BCPL | 是第一个使用…的语言). Otherwise, after a number or a Latin
+    letter the word right after it (its unit) stays, and the rest goes only when the question asks
+    a figure or a date and the rest holds a verb, i.e. says what the question says of it (18趟 of
     18趟列车停车办客); a noun phrase is what is counted (15个重大投资项目, 35个工作日, E组)."""
     tagged = jieba().posseg.lcut(span)
     words = [w.word for w in tagged]
@@ -218,7 +218,8 @@ def _restated_suffix(span: str, question: str) -> int:
         cut += 1
     # the kind asked for stays when it is joined to the span, not said in a predicate after it:
     # 琉球国舜天王朝 | 建立者 for 哪个王朝的建立者?, but BCPL | 是…的语言 for …是什么语言?
-    kind = None if _ASKS_FIGURE.search(question) else _asked_category(question)  # 多少个国家: counted
+    asks_figure = _ASKS_FIGURE.search(question) is not None
+    kind = None if asks_figure else _asked_category(question)  # 多少个国家: what is counted
     for at, w in enumerate(tagged[len(words) - cut:]):
         if w.flag == "v" or w.word in _PREDICATE_LINKS or w.word in _TAIL_LINKS:
             break  # 拟人化 | 的手法: a kind after 的 is said back
@@ -242,10 +243,10 @@ def _restated_suffix(span: str, question: str) -> int:
     if tail[0].word in _PREDICATE_LINKS:  # BCPL | 是第一个使用括弧语言的语言: the question's predicate
         return sum(len(w) for w in words[len(words) - cut:])
     if last[-1].isascii() and last[-1].isalnum():  # a figure's unit stays: 2008 | 年 发行, 18 | 趟 列车 停车办客
-        if not _ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tail[1:]):
+        if not asks_figure or not any(w.flag == "v" for w in tail[1:]):
             return 0  # 15个 | 重大投资项目, E | 组: what is counted; 武某赢得了2022年 | 选举: no figure asked
         cut -= 1
-    elif tail[0].flag.startswith("n") and (_ASKS_FIGURE.search(question) or not any(w.flag == "v" for w in tail)):
+    elif tail[0].flag.startswith("n") and (asks_figure or not any(w.flag == "v" for w in tail)):
         return 0  # 青空 | 唱片: a noun phrase may be the name's own, 160多个 | 国家和地区…有往来 what is counted
     return sum(len(w) for w in words[len(words) - cut:])
 

@@ -3,9 +3,9 @@
 An English question is answered from Chinese passages, so where the product matches a question's
 words against passages (BM25 keywords, query.py; the relevance gate, answer/gates.py; the quoted
 fallback, answer/quoting.py) an English question needs them in Chinese: "total import and export
-value" -> 进出口, 总额. The table is general economic
-vocabulary (trade, investment, projects, output, growth, shares, transport), written from the
-English questions of the calibration sets; it names no place, figure or year of the articles.
+value" -> 进出口, 总额. The table is general economic vocabulary (trade, investment, projects,
+output, growth, shares, transport, services), written from the English questions of the
+calibration sets; it names no place, figure or year of the articles.
 Place names are in places.py. A phrase is matched as whole words, case-insensitively, longest
 first, and each matched phrase stands for one group of alternatives. Does not translate sentences.
 """

@@ -101,14 +101,17 @@ GENERIC_PLACES = frozenset({"城市", "国家", "地区", "省份", "省市", "�
                             "六大洲", "七大洲", "大洲"})
 
 
+# Words jieba may tag as places that the place check must not require: kinds of place, asking words.
+_NO_PLACES = GENERIC_PLACES | QUESTION_WORDS
 # Last characters of a measure, never of a place: jieba's dictionary tags 满意度 as a place.
 _MEASURE_ENDS = frozenset("度率量额值数")
 
 
 def key_terms(simple: str) -> list[str]:
     """Terms an answer cannot do without: place names (jieba 'ns', not a kind of place such as 城市,
-    nor a measure such as 满意度, nor an asking word such as 东西 of 是什么东西; and the table's places jieba cut across two words, 9月22日|益阳)
-    and acronyms (GDP, CPI) in a Simplified text, in the order they appear.
+    nor a measure such as 满意度, nor an asking word such as 东西 of 是什么东西; and the table's
+    places jieba cut across two words, 9月22日|益阳) and acronyms (GDP, CPI) in a Simplified text,
+    in the order they appear.
 
     >>> key_terms("长沙2023年GDP是多少?"), key_terms("企业满意度呢?"), key_terms("岳阳和常德的进出口总额")
     (['长沙', 'GDP'], [], ['岳阳', '常德'])
@@ -117,8 +120,7 @@ def key_terms(simple: str) -> list[str]:
     """
     words = jieba().posseg.lcut(simple)
     terms = [(at, w.word) for at, w in zip(_starts(words), words)
-             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in GENERIC_PLACES | QUESTION_WORDS
-                 and w.word[-1] not in _MEASURE_ENDS)
+             if (w.flag == "ns" and len(w.word) >= 2 and w.word not in _NO_PLACES and w.word[-1] not in _MEASURE_ENDS)
              or _ACRONYM.fullmatch(w.word) or _known_place(w.word)]
     return [term for _, term in sorted(terms + _split_places(simple, words))]
 
